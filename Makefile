@@ -1,0 +1,25 @@
+# `make run`: every recipe in quick mode, then out/REPORT.md.  `make test`: the test suite.
+# Both create .venv from requirements.txt first when it is missing or older than the file.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-requirements
+
+.PHONY: run test full clean
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	cp requirements.txt $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m recipes all --quick
+
+full: $(STAMP)
+	$(PY) -m recipes all --full
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf out

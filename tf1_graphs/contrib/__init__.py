@@ -1,0 +1,20 @@
+"""`tf.contrib`, rebuilt: only the pieces the replicated documents use.
+
+TensorFlow 2 removed `tf.contrib`. The modules here re-implement, with TF 1.15's names,
+defaults and semantics, what the documents and their sources call. Anything else is
+refused by name, so a pasted post fails on the line that needs it, not somewhere later.
+"""
+from tf1_graphs.contrib import layers, legacy_seq2seq, rnn
+
+PROVIDED = ("layers", "legacy_seq2seq", "rnn")
+
+
+class ContribNotProvided(AttributeError):
+    """Raised for a `tf.contrib.X` this project does not re-implement."""
+
+
+def __getattr__(name):
+    raise ContribNotProvided(
+        f"tf.contrib.{name} is not provided by tf1_graphs (tf.contrib was removed in TensorFlow 2; "
+        f"re-implemented here: {', '.join('tf.contrib.' + p for p in PROVIDED)})"
+    )

@@ -1,0 +1,98 @@
+"""What a recipe gets to work with: its output folder, its log, its claims, its plots, its graphs.
+
+A recipe module (see recipes/) defines NAME, DOCUMENT, TITLE, SOURCE, DEVIATIONS and
+`run(run)`; the runner hands it a `Run`.  Everything the recipe shows goes through here,
+so every run leaves the same set of files: log.txt, claims.json, *.png, graphs/<label>/.
+"""
+import io
+import os
+import shutil
+
+from tf1_graphs.claims import Claim
+from tf1_graphs.files import atomic_write, atomic_write_json
+
+
+class UserError(Exception):
+    """Bad input from the user: the runner prints the message as one line and exits non-zero."""
+
+
+class Run:
+    def __init__(self, name, out_dir, seed=0, full=False, options=None, echo=True):
+        self.name = name
+        self.dir = os.path.join(out_dir, name)
+        self.seed = seed
+        self.full = full
+        self.options = options or {}  # recipe-specific command-line options, by name
+        self.echo = echo
+        self.claims = []
+        self.plots = []
+        os.makedirs(self.dir, exist_ok=True)
+        self._log = open(os.path.join(self.dir, "log.txt"), "w")
+
+    @property
+    def mode(self):
+        return "full" if self.full else "quick"
+
+    def path(self, *parts):
+        return os.path.join(self.dir, *parts)
+
+    def log(self, *parts):
+        """Print a line (unless quiet) and keep it in log.txt."""
+        line = " ".join(str(p) for p in parts)
+        if self.echo:
+            print(line, flush=True)
+        self._log.write(line + "\n")
+        self._log.flush()
+
+    def claim(self, claim):
+        """Record a checked claim and show its verdict as it happens."""
+        assert isinstance(claim, Claim), claim
+        self.claims.append(claim)
+        self.log(f"[{claim.verdict}] {claim.id}: {claim.observed} (expected {claim.expected})")
+        return claim
+
+    def save_plot(self, fig, filename, caption):
+        """Save a matplotlib figure as PNG (atomically) and remember it for the report."""
+        import matplotlib.pyplot as plt
+
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+        plt.close(fig)
+        atomic_write(self.path(filename), buffer.getvalue())
+        self.plots.append({"file": filename, "caption": caption})
+        self.log(f"plot: {self.path(filename)}")
+
+    def write_graph(self, graph, label):
+        """Write `graph` for TensorBoard under graphs/<label> (`tensorboard --logdir` on it)."""
+        from tf1_graphs import tf
+
+        logdir = self.path("graphs", label)
+        shutil.rmtree(logdir, ignore_errors=True)
+        writer = tf.summary.FileWriter(logdir, graph=graph)
+        writer.close()
+        self.log(f"graph: {logdir}")
+
+    def finish(self, module):
+        """Write claims.json: the claims, the recipe's deviations and plots, for the report."""
+        self._log.close()
+        atomic_write_json(self.path("claims.json"), {
+            "recipe": self.name, "document": module.DOCUMENT, "title": module.TITLE,
+            "source": module.SOURCE, "mode": self.mode, "seed": self.seed,
+            "deviations": list(module.DEVIATIONS), "plots": self.plots,
+            "claims": [c.to_dict() for c in self.claims],
+        })
+
+    @property
+    def all_passed(self):
+        return all(c.passed for c in self.claims)
+
+
+def matplotlib_figure(*args, **kwargs):
+    """A figure from matplotlib's display-free backend (recipes run on machines without a screen)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(*args, **kwargs)
+

@@ -1,0 +1,58 @@
+"""REPORT.md: every recipe's claims with verdicts, its deviations from the original, its plots.
+
+Built only from the claims.json files the runs wrote, so `python -m recipes report`
+can rebuild it from an output folder without running anything again.
+"""
+import json
+import os
+
+from tf1_graphs.files import atomic_write
+
+
+def _cell(text):
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def load_results(out_dir, names):
+    """{name: claims.json contents} for each recipe that has a result in `out_dir`."""
+    results = {}
+    for name in names:
+        path = os.path.join(out_dir, name, "claims.json")
+        if os.path.exists(path):
+            with open(path) as f:
+                results[name] = json.load(f)
+    return results
+
+
+def render(results, errors=None):
+    """The report's Markdown; `errors` maps a recipe that crashed to its one-line error."""
+    errors = errors or {}
+    lines = ["# Replication report", ""]
+    lines += ["| document | recipe | mode | claims passed |", "|---|---|---|---|"]
+    for name, r in results.items():
+        passed = sum(c["passed"] for c in r["claims"])
+        lines.append(f"| {r['document']} | `{name}` | {r['mode']} | {passed} / {len(r['claims'])} |")
+    for name, message in errors.items():
+        lines.append(f"| | `{name}` | | ERROR: {_cell(message)} |")
+    for name, r in results.items():
+        lines += ["", f"## {r['title']}", "",
+                  f"Document `{r['document']}`: {r['source']}.  Run: `python -m recipes run {name}"
+                  f"{' --full' if r['mode'] == 'full' else ''} --seed {r['seed']}`.", "",
+                  "| claim | source | statement | how checked | expected | observed | verdict |",
+                  "|---|---|---|---|---|---|---|"]
+        for c in r["claims"]:
+            lines.append("| " + " | ".join(_cell(c[k]) for k in (
+                "id", "source", "statement", "method", "expected", "observed")) +
+                f" | **{c['verdict']}** |")
+        if r["deviations"]:
+            lines += ["", "Deviations from the original, and why:", ""]
+            lines += [f"- {d}" for d in r["deviations"]]
+        for plot in r["plots"]:
+            lines += ["", f"![{plot['caption']}]({name}/{plot['file']})", "", f"*{plot['caption']}*"]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(out_dir, names, errors=None):
+    path = os.path.join(out_dir, "REPORT.md")
+    atomic_write(path, render(load_results(out_dir, names), errors))
+    return path
