@@ -40,6 +40,7 @@ def add_common(parser):
                       help="small, fast settings (the default); the recipe says what it shortened")
     mode.add_argument("--full", dest="full", action="store_true",
                       help="the documents' own hyperparameters (slow)")
+    parser.set_defaults(full=False)
 
 
 def build_parser(modules):

@@ -26,6 +26,7 @@ class Run:
         self.echo = echo
         self.claims = []
         self.plots = []
+        self.measurements = []
         os.makedirs(self.dir, exist_ok=True)
         self._log = open(os.path.join(self.dir, "log.txt"), "w")
 
@@ -50,6 +51,11 @@ class Run:
         self.claims.append(claim)
         self.log(f"[{claim.verdict}] {claim.id}: {claim.observed} (expected {claim.expected})")
         return claim
+
+    def measure(self, label, value):
+        """Record a measurement (a timing, a count) for the report: shown, never pass/fail."""
+        self.measurements.append({"label": label, "value": str(value)})
+        self.log(f"measured: {label}: {value}")
 
     def save_plot(self, fig, filename, caption):
         """Save a matplotlib figure as PNG (atomically) and remember it for the report."""
@@ -79,6 +85,7 @@ class Run:
             "recipe": self.name, "document": module.DOCUMENT, "title": module.TITLE,
             "source": module.SOURCE, "mode": self.mode, "seed": self.seed,
             "deviations": list(module.DEVIATIONS), "plots": self.plots,
+            "measurements": self.measurements,
             "claims": [c.to_dict() for c in self.claims],
         })
 

@@ -44,6 +44,9 @@ def render(results, errors=None):
             lines.append("| " + " | ".join(_cell(c[k]) for k in (
                 "id", "source", "statement", "method", "expected", "observed")) +
                 f" | **{c['verdict']}** |")
+        if r.get("measurements"):
+            lines += ["", "Measurements (reported, not pass/fail):", ""]
+            lines += [f"- {m['label']}: {m['value']}" for m in r["measurements"]]
         if r["deviations"]:
             lines += ["", "Deviations from the original, and why:", ""]
             lines += [f"- {d}" for d in r["deviations"]]

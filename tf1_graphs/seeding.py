@@ -1,9 +1,10 @@
 """One call that makes a graph-mode run bit-reproducible, in this process or any other.
 
-`tf.set_random_seed` alone is not enough on current TensorFlow: with tf-keras, the legacy
-cells' default kernel initializer takes its seed from Python's `random` (FACTS.md, the
-seeding trap), so Python's, NumPy's and the graph's generators must all be seeded, and
-after the graph the model will live in has become the default one.
+FACTS.md's seeding trap: with tf-keras, a legacy cell's default kernel initializer takes
+its seed from Python's `random` when TF 2 behaviour is on (`disable_eager_execution` alone),
+so `set_random_seed` does not fix the LSTM weights across processes.  tf1_graphs turns all
+v2 behaviour off, which makes the graph seed govern those initializers again (tested), and
+this function also seeds Python and NumPy, which the recipes use for data and shuffling.
 """
 import random
 

@@ -5,6 +5,9 @@
 `bias` [4H], gate order i, j, f, o, forget bias added at run time.  So weights move between
 the three cells unchanged (only the default scope name differs, as in TF 1.15).
 Peepholes are not re-implemented; the kernels get zero peephole vectors and no clipping.
+TensorFlow 2.21 registers a gradient for `BlockLSTM` but none for the one-step
+`LSTMBlockCell` kernel (contrib used to), so this module registers it, built on the
+`LSTMBlockCellGrad` kernel that TensorFlow still ships.
 """
 import tensorflow as _tf
 
@@ -33,6 +36,30 @@ def _check_fused_options(cell_clip, use_peephole):
 def _zero_peepholes(num_units, dtype):
     zeros = _tf.zeros([num_units], dtype=dtype)
     return dict(wci=zeros, wcf=zeros, wco=zeros)
+
+
+def _lstm_block_cell_grad(op, *output_grads):
+    """Backprop through one LSTMBlockCell step (outputs i, cs, f, o, ci, co, h; only cs and h are used)."""
+    x, cs_prev, h_prev, w, wci, wcf, wco, b = op.inputs
+    i, cs, f, o, ci, co, _ = op.outputs
+    cs_grad, h_grad = output_grads[1], output_grads[6]
+    cs_grad = _tf.zeros_like(cs) if cs_grad is None else cs_grad
+    h_grad = _tf.zeros_like(cs) if h_grad is None else h_grad
+    cs_prev_grad, dicfo, wci_grad, wcf_grad, wco_grad = _tf.raw_ops.LSTMBlockCellGrad(
+        x=x, cs_prev=cs_prev, h_prev=h_prev, w=w, wci=wci, wcf=wcf, wco=wco, b=b,
+        i=i, cs=cs, f=f, o=o, ci=ci, co=co, cs_grad=cs_grad, h_grad=h_grad,
+        use_peephole=op.get_attr("use_peephole"))
+    xh_grad = _tf.matmul(dicfo, w, transpose_b=True)
+    depth = _tf.shape(x)[1]
+    w_grad = _tf.matmul(_tf.concat([x, h_prev], 1), dicfo, transpose_a=True)
+    return (xh_grad[:, :depth], cs_prev_grad, xh_grad[:, depth:], w_grad,
+            wci_grad, wcf_grad, wco_grad, _tf.reduce_sum(dicfo, 0))
+
+
+try:
+    _tf.RegisterGradient("LSTMBlockCell")(_lstm_block_cell_grad)
+except KeyError:  # a TensorFlow that registers its own gradient keeps it
+    pass
 
 
 class LSTMBlockCell(BasicLSTMCell):
