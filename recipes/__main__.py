@@ -109,6 +109,10 @@ def main(argv=None):
                 try:
                     if not run_recipe(module, args).all_passed:
                         status = status or EXIT_CLAIM_FAILED
+                except UserError as error:  # e.g. no corpus: the others still run
+                    errors[name] = str(error)
+                    print(f"== {name}: error: {error}", file=sys.stderr)
+                    status = EXIT_RECIPE_ERROR
                 except Exception as error:  # one recipe's crash must not hide the others' results
                     errors[name] = f"{type(error).__name__}: {error}"
                     print(f"== {name}: ERROR {errors[name]}", file=sys.stderr)
