@@ -77,9 +77,12 @@ def run_recipe(module, args, echo=True):
 
     options = {k: v for k, v in vars(args).items() if k not in ("verb", "name", "seed", "out", "full")}
     run = Run(module.NAME, args.out, seed=args.seed, full=args.full, options=options, echo=echo)
-    run.log(f"== {module.TITLE} ({module.DOCUMENT}), {run.mode} mode, seed {run.seed}")
-    module.run(run)
-    run.finish(module)
+    try:
+        run.log(f"== {module.TITLE} ({module.DOCUMENT}), {run.mode} mode, seed {run.seed}")
+        module.run(run)
+        run.finish(module)
+    finally:
+        run.close()
     failed = [c.id for c in run.claims if not c.passed]
     run_summary = f"{len(run.claims) - len(failed)} of {len(run.claims)} claims passed"
     print(f"== {module.NAME}: {run_summary}" + (f"; failed: {', '.join(failed)}" if failed else ""))

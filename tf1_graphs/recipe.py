@@ -78,9 +78,11 @@ class Run:
         writer.close()
         self.log(f"graph: {logdir}")
 
+    def close(self):
+        self._log.close()
+
     def finish(self, module):
         """Write claims.json: the claims, the recipe's deviations and plots, for the report."""
-        self._log.close()
         atomic_write_json(self.path("claims.json"), {
             "recipe": self.name, "document": module.DOCUMENT, "title": module.TITLE,
             "source": module.SOURCE, "mode": self.mode, "seed": self.seed,

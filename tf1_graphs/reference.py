@@ -58,24 +58,22 @@ def gru_step(x, h, gate_kernel, gate_bias, candidate_kernel, candidate_bias):
     return u * h + (1.0 - u) * candidate
 
 
-def lstm_sequence(inputs, kernel, bias, c0=None, h0=None, forget_bias=1.0):
+def lstm_sequence(inputs, kernel, bias, c0=None, h0=None, forget_bias=1.0, gate_order=LSTM_GATE_ORDER):
     """Run one LSTM layer over batch-major inputs [batch, time, depth].
 
-    Returns (outputs [batch, time, H], final LSTMStep, gates {name: [batch, time, H]}).
+    Returns (outputs [batch, time, H], final LSTMStep, trace), where trace maps each
+    gate (i, j, f, o) and the states c and h to their values over time, [batch, time, H].
     """
     inputs = np.asarray(inputs, np.float64)
     batch, units = inputs.shape[0], np.shape(bias)[0] // 4
     c = np.zeros((batch, units)) if c0 is None else np.asarray(c0, np.float64)
     h = np.zeros((batch, units)) if h0 is None else np.asarray(h0, np.float64)
-    outputs, gates = [], {g: [] for g in LSTM_GATE_ORDER}
-    step = LSTMStep(c, h, {})
+    step, steps = LSTMStep(c, h, {}), []
     for t in range(inputs.shape[1]):
-        step = lstm_step(inputs[:, t], step.c, step.h, kernel, bias, forget_bias)
-        outputs.append(step.h)
-        for g in LSTM_GATE_ORDER:
-            gates[g].append(step.gates[g])
-    return (np.stack(outputs, axis=1), step,
-            {g: np.stack(v, axis=1) for g, v in gates.items()})
+        step = lstm_step(inputs[:, t], step.c, step.h, kernel, bias, forget_bias, gate_order)
+        steps.append(dict(step.gates, c=step.c, h=step.h))
+    trace = {name: np.stack([s[name] for s in steps], axis=1) for name in (*LSTM_GATE_ORDER, "c", "h")}
+    return trace["h"], step, trace
 
 
 def stacked_lstm_sequence(inputs, layers, forget_bias=1.0):

@@ -56,6 +56,8 @@ def render(results, errors=None):
 
 
 def write_report(out_dir, names, errors=None):
+    """Write OUT/REPORT.md; a recipe that errored is reported as such, not by an older result."""
+    errors = errors or {}
     path = os.path.join(out_dir, "REPORT.md")
-    atomic_write(path, render(load_results(out_dir, names), errors))
+    atomic_write(path, render(load_results(out_dir, [n for n in names if n not in errors]), errors))
     return path

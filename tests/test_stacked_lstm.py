@@ -1,0 +1,305 @@
+"""Document 003: every claim of the stacked_lstm recipe, and proof that each check can fail.
+
+Each check from tf1_graphs.stacked_lstm is run once on the real graphs (it must pass)
+and once on the thing it guards, broken (it must fail).  The graphs are built once per
+module on a smaller config than the recipe's quick mode.
+"""
+import dataclasses
+import hashlib
+import logging
+import pathlib
+import subprocess
+import sys
+import types
+
+import numpy as np
+import pytest
+
+from tf1_graphs import reference, seed_everything, tf
+from tf1_graphs import stacked_lstm as sl
+from tf1_graphs.recipe import Run, UserError
+
+
+class TinyConfig(sl.QuickConfig):
+    batch_size = 8
+    num_steps = 5
+    train_steps = 5
+    log_every = 1000
+    probe_batch = 3
+
+
+CONFIG = TinyConfig
+SEED = 0
+
+
+def quiet(*_):
+    pass
+
+
+@pytest.fixture(scope="module")
+def shared():
+    """The asker's stack where it builds (input depth = n_hidden)."""
+    return sl.run_shared_stack(CONFIG, CONFIG.n_hidden, SEED)
+
+
+@pytest.fixture(scope="module")
+def shared_mismatch():
+    """The asker's stack where it cannot build (input depth 3, n_hidden 2)."""
+    return sl.run_shared_stack(CONFIG, CONFIG.input_depth, SEED)
+
+
+@pytest.fixture(scope="module")
+def trained():
+    return sl.run_classifier(CONFIG, SEED, log=quiet)
+
+
+@pytest.fixture(scope="module")
+def frozen():
+    return sl.run_classifier(CONFIG, SEED, frozen_scope="cell_0", log=quiet)
+
+
+@pytest.fixture(scope="module")
+def gru():
+    return sl.run_gru(CONFIG, SEED)
+
+
+def answer_stack_warnings():
+    """What TensorFlow logs while the answer's loop-built stack is constructed."""
+    with tf.Graph().as_default(), sl.captured_tf_warnings() as warnings:
+        seed_everything(SEED)
+        sl.one_cell_per_layer_stack(CONFIG)
+    return warnings
+
+
+# --- the asker's [cell] * n ---------------------------------------------------------------
+
+
+def test_shared_stack_warns(shared):
+    assert sl.check_shared_stack_warns(shared.warnings).passed
+
+
+def test_warning_check_fails_for_one_cell_per_layer():
+    assert not sl.check_shared_stack_warns(answer_stack_warnings()).passed
+
+
+def test_warning_is_logged_on_every_build(shared):
+    """TensorFlow's log_first_n would silence a second build; the capture must undo that."""
+    again = sl.run_shared_stack(CONFIG, CONFIG.n_hidden, SEED)
+    assert sl.SHARED_WEIGHTS_WARNING in shared.warnings and sl.SHARED_WEIGHTS_WARNING in again.warnings
+
+
+def test_capture_restores_the_tensorflow_logger():
+    logger = logging.getLogger("tensorflow")
+    level, handlers = logger.level, list(logger.handlers)
+    answer_stack_warnings()
+    assert (logger.level, logger.handlers) == (level, handlers)
+
+
+def test_shared_stack_has_one_variable_set(shared):
+    assert sl.check_shared_stack_one_variable_set(shared, CONFIG).passed
+
+
+def test_one_variable_set_check_fails_for_one_cell_per_layer(trained):
+    assert not sl.check_shared_stack_one_variable_set(trained, CONFIG).passed
+
+
+def test_every_shared_layer_applies_cell_0(shared):
+    claim = sl.check_shared_stack_reuses_weights(shared, CONFIG)
+    assert claim.passed, claim.observed
+
+
+def test_shared_weights_check_fails_when_layers_differ(shared):
+    """Outputs of a stack whose layers 1 and 2 have their own weights must not pass."""
+    kernel, bias = sl.layer_weights(shared.weights, 0)
+    other = (np.random.RandomState(1).uniform(-1, 1, kernel.shape), bias)
+    outputs, _ = reference.stacked_lstm_sequence(shared.sequences, [(kernel, bias), other, other])
+    assert not sl.check_shared_stack_reuses_weights(dataclasses.replace(shared, outputs=outputs), CONFIG).passed
+
+
+def test_shared_stack_dimension_error_is_a_result(shared_mismatch):
+    claim = sl.check_shared_stack_dimension_error(shared_mismatch, CONFIG)
+    assert claim.passed, claim.observed
+    assert shared_mismatch.outputs is None
+
+
+def test_dimension_error_check_fails_when_the_graph_builds(shared):
+    assert not sl.check_shared_stack_dimension_error(shared, CONFIG).passed
+
+
+# --- the answer's stack: listing, (a), (b) ------------------------------------------------
+
+
+def test_trainable_listing(trained):
+    assert sl.check_trainable_listing(trained, CONFIG).passed
+
+
+def test_listing_check_fails_without_the_head(trained):
+    assert not sl.check_trainable_listing(dataclasses.replace(trained, variables=trained.variables[:-2]),
+                                          CONFIG).passed
+
+
+def test_loop_gives_distinct_kernels(trained):
+    assert sl.check_loop_distinct_kernels(trained, CONFIG).passed
+
+
+def test_distinct_kernels_check_fails_for_equal_kernels(trained):
+    before = dict(trained.before)
+    before["rnn/multi_rnn_cell/cell_2/basic_lstm_cell/kernel:0"] = before[
+        "rnn/multi_rnn_cell/cell_1/basic_lstm_cell/kernel:0"]
+    assert not sl.check_loop_distinct_kernels(dataclasses.replace(trained, before=before), CONFIG).passed
+
+
+def test_distinct_kernels_check_fails_for_the_shared_stack(shared):
+    as_trained = types.SimpleNamespace(variables=shared.variables, before=shared.weights)
+    assert not sl.check_loop_distinct_kernels(as_trained, CONFIG).passed
+
+
+def test_no_weights_between_layers(trained):
+    assert sl.check_no_weights_between_layers(trained.variables, CONFIG).passed
+
+
+def test_between_layers_check_fails_for_a_projection(trained):
+    between = ("rnn/multi_rnn_cell/cell_1/projection/weights:0", (2, 2))
+    assert not sl.check_no_weights_between_layers(trained.variables + [between], CONFIG).passed
+
+
+def test_between_layers_check_fails_for_a_wider_layer_input(trained):
+    """Layer 1 reading something wider than layer 0's H outputs is not 'output in, output out'."""
+    name = "rnn/multi_rnn_cell/cell_1/basic_lstm_cell/kernel:0"
+    widened = [(n, (5, 8) if n == name else s) for n, s in trained.variables]
+    assert not sl.check_no_weights_between_layers(widened, CONFIG).passed
+
+
+def test_training_changes_every_variable(trained):
+    assert sl.check_training_changes_every_variable(trained.before, trained.after).passed
+
+
+def test_change_check_fails_when_a_layer_is_left_out(frozen):
+    assert not sl.check_training_changes_every_variable(frozen.before, frozen.after).passed
+
+
+def test_left_out_layer_stays_bit_identical(frozen):
+    assert sl.check_frozen_scope_unchanged(frozen.before, frozen.after, "cell_0").passed
+
+
+def test_frozen_check_fails_when_everything_trains(trained):
+    assert not sl.check_frozen_scope_unchanged(trained.before, trained.after, "cell_0").passed
+
+
+def test_gates_own_no_variables(trained):
+    claim = sl.check_gates_own_no_variables(trained.readers, trained.forget_bias, CONFIG)
+    assert claim.passed, claim.observed
+
+
+def test_gate_variable_check_fails_for_a_gate_with_its_own_weights(trained):
+    readers = [list(layer) for layer in trained.readers]
+    readers[1].append(("rnn/multi_rnn_cell/cell_1/basic_lstm_cell/forget_gate:0", "Sigmoid"))
+    assert not sl.check_gates_own_no_variables(readers, trained.forget_bias, CONFIG).passed
+
+
+def test_gate_variable_check_fails_for_a_trained_forget_bias(trained):
+    forget_bias = [("Identity", None)] + list(trained.forget_bias[1:])
+    assert not sl.check_gates_own_no_variables(trained.readers, forget_bias, CONFIG).passed
+
+
+def test_probe_adds_no_variables(trained):
+    """The one-step stack must reuse the trained variables, not make new ones."""
+    names = [v.name for v in trained.graph.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES)]
+    assert len(names) == 2 * CONFIG.num_layers + 2 and not [n for n in names if n.startswith("probe")]
+
+
+# --- (c) the gate equations ---------------------------------------------------------------
+
+
+def reference_trace(trained, weights=None, **options):
+    return sl.reference_stack_trace(trained.sequences, sl.stack_layers(weights or trained.after, CONFIG), **options)
+
+
+def test_gate_equations(trained):
+    claim = sl.check_gate_equations(trained.trace, reference_trace(trained))
+    assert claim.passed, claim.observed
+
+
+def test_gate_check_fails_with_swapped_gate_blocks(trained):
+    expected = reference_trace(trained, gate_order=("i", "f", "j", "o"))
+    assert not sl.check_gate_equations(trained.trace, expected).passed
+
+
+def test_gate_check_fails_without_the_forget_bias(trained):
+    """The answer's f equation taken literally (no forget_bias) is not what the cell computes."""
+    assert not sl.check_gate_equations(trained.trace, reference_trace(trained, forget_bias=0.0)).passed
+
+
+def test_gate_check_fails_with_the_untrained_weights(trained):
+    assert not sl.check_gate_equations(trained.trace, reference_trace(trained, weights=trained.before)).passed
+
+
+def test_gate_check_fails_with_layers_in_the_wrong_order(trained):
+    layers = sl.stack_layers(trained.after, CONFIG)
+    layers[1], layers[2] = layers[2], layers[1]
+    assert not sl.check_gate_equations(trained.trace, sl.reference_stack_trace(trained.sequences, layers)).passed
+
+
+# --- the GRU remark -----------------------------------------------------------------------
+
+
+def test_gru_combined_gate_matrix(gru):
+    assert sl.check_gru_combined_gates(gru, CONFIG).passed
+
+
+def test_gru_listing_check_fails_for_an_lstm(gru, shared):
+    assert not sl.check_gru_combined_gates(dataclasses.replace(gru, variables=shared.variables), CONFIG).passed
+
+
+def test_gru_equations(gru):
+    claim = sl.check_gru_equations(gru, sl.gru_weights(gru.weights))
+    assert claim.passed, claim.observed
+
+
+def test_gru_check_fails_with_reset_and_update_swapped(gru):
+    gate_kernel, gate_bias, candidate_kernel, candidate_bias = sl.gru_weights(gru.weights)
+    swapped = np.concatenate(np.split(gate_kernel, 2, axis=1)[::-1], axis=1)
+    assert not sl.check_gru_equations(gru, (swapped, gate_bias, candidate_kernel, candidate_bias)).passed
+
+
+# --- determinism, the recipe, bad input ---------------------------------------------------
+
+FINGERPRINT = (
+    "from tests.test_stacked_lstm import CONFIG, SEED, fingerprint, quiet\n"
+    "from tf1_graphs import stacked_lstm as sl\n"
+    "print(fingerprint(sl.run_classifier(CONFIG, SEED, log=quiet)))\n")
+
+
+def fingerprint(result):
+    """A hash of every trained variable and the traced states: equal only if bit-identical."""
+    digest = hashlib.sha256()
+    for name in sorted(result.after):
+        digest.update(result.after[name].tobytes())
+    digest.update(sl.flat_trace(result.trace).tobytes())
+    return digest.hexdigest()
+
+
+def test_same_seed_same_numbers_in_another_process(trained):
+    other = subprocess.run([sys.executable, "-c", FINGERPRINT], cwd=pathlib.Path(__file__).parents[1],
+                           capture_output=True, text=True, check=True)
+    assert other.stdout.strip().splitlines()[-1] == fingerprint(trained)
+
+
+def test_recipe_quick_run_passes_every_claim(tmp_path):
+    from recipes import stacked_lstm as recipe
+
+    run = Run(recipe.NAME, str(tmp_path), seed=SEED, options={"gate_layer": 2}, echo=False)
+    recipe.run(run)
+    run.finish(recipe)
+    assert run.all_passed, [c.id for c in run.claims if not c.passed]
+    assert len(run.claims) == 13
+    for produced in ("log.txt", "claims.json", "gates.png", "parameter_change.png", "graphs/gru"):
+        assert (tmp_path / recipe.NAME / produced).exists(), produced
+
+
+def test_gate_layer_out_of_range_is_a_user_error(tmp_path):
+    from recipes import stacked_lstm as recipe
+
+    run = Run(recipe.NAME, str(tmp_path), options={"gate_layer": 3}, echo=False)
+    with pytest.raises(UserError, match="out of range: the stack has 3 layers"):
+        recipe.run(run)
