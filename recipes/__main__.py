@@ -8,6 +8,7 @@ import sys
 import traceback
 
 from recipes import RECIPES, load
+from tf1_graphs.cells import CELL_KINDS
 
 EXIT_CLAIM_FAILED = 1
 EXIT_USAGE = 2
@@ -41,6 +42,9 @@ def add_common(parser):
     mode.add_argument("--full", dest="full", action="store_true",
                       help="the documents' own hyperparameters (slow)")
     parser.set_defaults(full=False)
+    parser.add_argument("--cell", choices=CELL_KINDS, default="basic",
+                        help="LSTM implementation: basic = BasicLSTMCell, as the posts (default); "
+                             "block = the fused LSTMBlockCell kernel on the same variables")
 
 
 def build_parser(modules):
@@ -75,10 +79,10 @@ def run_recipe(module, args, echo=True):
     """Run one recipe; returns its Run (claims and all)."""
     from tf1_graphs.recipe import Run
 
-    options = {k: v for k, v in vars(args).items() if k not in ("verb", "name", "seed", "out", "full")}
-    run = Run(module.NAME, args.out, seed=args.seed, full=args.full, options=options, echo=echo)
+    options = {k: v for k, v in vars(args).items() if k not in ("verb", "name", "seed", "out", "full", "cell")}
+    run = Run(module.NAME, args.out, seed=args.seed, full=args.full, cell=args.cell, options=options, echo=echo)
     try:
-        run.log(f"== {module.TITLE} ({module.DOCUMENT}), {run.mode} mode, seed {run.seed}")
+        run.log(f"== {module.TITLE} ({module.DOCUMENT}), {run.mode} mode, seed {run.seed}, cell {run.cell}")
         module.run(run)
         run.finish(module)
     finally:

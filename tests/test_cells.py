@@ -9,6 +9,7 @@ import pytest
 
 from tf1_graphs import reference as ref
 from tf1_graphs import tf
+from tf1_graphs.cells import CELL_KINDS, lstm_cell
 
 BATCH, TIME, DEPTH, UNITS = 3, 6, 4, 5
 F32_ATOL, F64_ATOL = 2e-6, 1e-12
@@ -150,3 +151,10 @@ def test_fused_cell_refuses_what_it_does_not_implement(graph):
         tf.contrib.rnn.LSTMBlockCell(UNITS, use_peephole=True)
     with pytest.raises(ValueError, match="time-major"):
         tf.contrib.rnn.LSTMBlockFusedCell(UNITS)(tf.zeros([2, 3]))
+
+
+@pytest.mark.parametrize("kind", CELL_KINDS)
+def test_every_cell_kind_creates_the_posts_variables(graph, kind):
+    tf.nn.dynamic_rnn(lstm_cell(kind, UNITS), tf.zeros([BATCH, TIME, DEPTH]), dtype=tf.float32)
+    assert {v.op.name: v.shape.as_list() for v in tf.trainable_variables()} == {
+        "rnn/basic_lstm_cell/kernel": [DEPTH + UNITS, 4 * UNITS], "rnn/basic_lstm_cell/bias": [4 * UNITS]}

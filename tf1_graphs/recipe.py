@@ -17,11 +17,12 @@ class UserError(Exception):
 
 
 class Run:
-    def __init__(self, name, out_dir, seed=0, full=False, options=None, echo=True):
+    def __init__(self, name, out_dir, seed=0, full=False, cell="basic", options=None, echo=True):
         self.name = name
         self.dir = os.path.join(out_dir, name)
         self.seed = seed
         self.full = full
+        self.cell = cell  # "basic" or "block": see tf1_graphs.cells
         self.options = options or {}  # recipe-specific command-line options, by name
         self.echo = echo
         self.claims = []
@@ -85,7 +86,7 @@ class Run:
         """Write claims.json: the claims, the recipe's deviations and plots, for the report."""
         atomic_write_json(self.path("claims.json"), {
             "recipe": self.name, "document": module.DOCUMENT, "title": module.TITLE,
-            "source": module.SOURCE, "mode": self.mode, "seed": self.seed,
+            "source": module.SOURCE, "mode": self.mode, "seed": self.seed, "cell": self.cell,
             "deviations": list(module.DEVIATIONS), "plots": self.plots,
             "measurements": self.measurements,
             "claims": [c.to_dict() for c in self.claims],

@@ -37,7 +37,8 @@ def render(results, errors=None):
     for name, r in results.items():
         lines += ["", f"## {r['title']}", "",
                   f"Document `{r['document']}`: {r['source']}.  Run: `python -m recipes run {name}"
-                  f"{' --full' if r['mode'] == 'full' else ''} --seed {r['seed']}`.", "",
+                  f"{' --full' if r['mode'] == 'full' else ''} --seed {r['seed']}"
+                  f"{' --cell ' + r['cell'] if r.get('cell', 'basic') != 'basic' else ''}`.", "",
                   "| claim | source | statement | how checked | expected | observed | verdict |",
                   "|---|---|---|---|---|---|---|"]
         for c in r["claims"]:
