@@ -1,11 +1,12 @@
 # `make run`: every recipe in quick mode, then out/REPORT.md.  `make test`: the test suite.
-# Both create .venv from requirements.txt first when it is missing or older than the file.
+# `make bench`: the timings in benchmarks/, written to out/bench/.
+# All create .venv from requirements.txt first when it is missing or older than the file.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: run test full clean
+.PHONY: run test full bench clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,6 +18,9 @@ run: $(STAMP)
 
 full: $(STAMP)
 	$(PY) -m recipes all --full
+
+bench: $(STAMP)
+	$(PY) -m benchmarks --out out/bench
 
 test: $(STAMP)
 	$(PY) -m pytest -q

@@ -1,0 +1,120 @@
+"""`python -m benchmarks [--repeats N] [--out DIR] [--only SECTION ...]`: time, then write the tables.
+
+Writes OUT/BENCH.md (the Markdown table the README quotes) and OUT/bench.json (every
+sample).  Timings never decide a test; the parity of the fast paths is tested in tests/.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+from benchmarks import harness
+from benchmarks.models import (RNN_KINDS, shakespeare_step_flops, shakespeare_training_step,
+                               sine_training_step)
+from benchmarks.sizes import ShakespeareSizes, SineSizes
+from tf1_graphs import feedback as fb
+from tf1_graphs import tf
+from tf1_graphs.files import atomic_write, atomic_write_json
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RNN_LABELS = {"dynamic_rnn": "dynamic_rnn(BasicLSTMCell) (posts)", "rnn_decoder": "rnn_decoder static unroll (cookbook)",
+              "block": "dynamic_rnn(LSTMBlockCell)", "fused": "LSTMBlockFusedCell"}
+
+
+def keras3(which, repeats):
+    """Keras 3's seconds per step, from a process of its own (it needs v2 behaviour)."""
+    result = subprocess.run([sys.executable, "-m", "benchmarks.keras3_lstm", which, str(repeats)], cwd=ROOT,
+                            capture_output=True, text=True, env={k: v for k, v in os.environ.items()
+                                                                 if k != "TF_USE_LEGACY_KERAS"})
+    if result.returncode != 0:
+        raise RuntimeError(f"keras3 benchmark failed: {result.stderr.strip().splitlines()[-1]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def training_rows(name, build, tokens, repeats):
+    """Tokens per second of one training step, for every RNN kind side by side, then Keras 3."""
+    steps = {}
+    for kind in RNN_KINDS:
+        session, train, *feed = build(kind)
+        steps[kind] = (lambda s=session, t=train, f=(feed[0] if feed else None): s.run(t, feed_dict=f))
+    stats = harness.time_side_by_side(steps, repeats)
+    base = stats["dynamic_rnn"]
+    rows = [harness.row(name, RNN_LABELS[k], stats[k], tokens, "tokens/s", base) for k in RNN_KINDS]
+    keras_stats = keras3("sine" if name.startswith("sine") else "shakespeare", repeats)
+    rows.append(harness.row(name, f"Keras {keras_stats['keras']} LSTM, train_on_batch", keras_stats, tokens,
+                            "tokens/s", base, note="own process, run after the others"))
+    return rows, stats
+
+
+def sine_generation_rows(repeats, steps=1000):
+    """Answer 1's one-run-per-step loop against answer 3's while_loop, same weights and prime."""
+    config, data = fb.QuickConfig, fb.sine_data(fb.QuickConfig.n_samples)
+    graph, answers = fb.build_graph(0, fb.build_answers, config, data)
+    session = tf.Session(graph=graph)
+    session.run(answers.init)
+    prime = data.sine[:, :1]
+    stats = harness.time_side_by_side({
+        "loop": lambda: fb.generate_by_feeding(session, answers.model, prime, steps),
+        "in_graph": lambda: fb.generate_in_graph(session, answers.self_feeding, prime, steps)}, repeats)
+    name = "generation, sine (002)"
+    return [harness.row(name, "feed_dict loop, one run per step (answer 1)", stats["loop"], steps, "us/step"),
+            harness.row(name, "tf.while_loop, one run (answer 3)", stats["in_graph"], steps, "us/step",
+                        baseline=stats["loop"])]
+
+
+def matmul_ceiling_rows(step_stats, repeats, sizes=ShakespeareSizes):
+    """GFLOP/s of a plain matmul of the projection's shape, and the training step as a fraction of it."""
+    graph = tf.Graph()
+    with graph.as_default():
+        a = tf.Variable(tf.random_normal([sizes.batch * sizes.seq_len, sizes.units]))
+        b = tf.Variable(tf.random_normal([sizes.units, sizes.vocab]))
+        product = tf.reduce_sum(tf.matmul(a, b))
+        session = tf.Session(graph=graph)
+        session.run(tf.global_variables_initializer())
+    flops = 2 * sizes.batch * sizes.seq_len * sizes.units * sizes.vocab
+    ceiling = harness.time_call(lambda: session.run(product), repeats)
+    rows = [harness.row("FLOP rate, Shakespeare step", "plain matmul [5000,128]x[128,8009] (ceiling)",
+                        ceiling, flops / 1e9, "GFLOP/s")]
+    for kind, stats in step_stats.items():
+        entry = harness.row("FLOP rate, Shakespeare step", RNN_LABELS[kind], stats,
+                            shakespeare_step_flops(sizes) / 1e9, "GFLOP/s", note="")
+        entry["note"] = f"{entry['median'] / rows[0]['median']:.0%} of the ceiling"
+        rows.append(entry)
+    return rows
+
+
+SECTIONS = ("generation", "training", "ceiling")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=7, help="timed repeats per variant (default 7)")
+    parser.add_argument("--out", default=os.path.join("out", "bench"), help="output folder (default out/bench)")
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, default=SECTIONS)
+    args = parser.parse_args(argv)
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
+    rows = []
+    if "generation" in args.only:
+        rows += sine_generation_rows(args.repeats)
+    if "training" in args.only or "ceiling" in args.only:
+        sine_rows, _ = training_rows("training, sine (002)", sine_training_step,
+                                     SineSizes.n_samples * SineSizes.batch, args.repeats)
+        shakespeare_rows, step_stats = training_rows(
+            "training, Shakespeare (001)", shakespeare_training_step,
+            ShakespeareSizes.batch * ShakespeareSizes.seq_len, args.repeats)
+        rows += sine_rows + shakespeare_rows
+        if "ceiling" in args.only:
+            rows += matmul_ceiling_rows(step_stats, args.repeats)
+    machine = harness.machine()
+    table = harness.markdown(rows, machine)
+    print(table)
+    atomic_write(os.path.join(args.out, "BENCH.md"), "# Benchmarks\n\n" + table)
+    atomic_write_json(os.path.join(args.out, "bench.json"), {"machine": machine, "rows": rows})
+    print(f"written: {args.out}/BENCH.md, {args.out}/bench.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
