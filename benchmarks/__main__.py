@@ -16,6 +16,7 @@ from benchmarks.sizes import ShakespeareSizes, SineSizes
 from tf1_graphs import feedback as fb
 from tf1_graphs import tf
 from tf1_graphs.files import atomic_write, atomic_write_json
+from tf1_graphs.recipe import at_least
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RNN_LABELS = {"dynamic_rnn": "dynamic_rnn(BasicLSTMCell) (posts)", "rnn_decoder": "rnn_decoder static unroll (cookbook)",
@@ -89,12 +90,10 @@ SECTIONS = ("generation", "training", "ceiling")
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
-    parser.add_argument("--repeats", type=int, default=7, help="timed repeats per variant (default 7)")
+    parser.add_argument("--repeats", type=at_least(1), default=7, help="timed repeats per variant (default 7)")
     parser.add_argument("--out", default=os.path.join("out", "bench"), help="output folder (default out/bench)")
     parser.add_argument("--only", nargs="+", choices=SECTIONS, default=SECTIONS)
     args = parser.parse_args(argv)
-    if args.repeats < 1:
-        parser.error("--repeats must be at least 1")
     rows = []
     if "generation" in args.only:
         rows += sine_generation_rows(args.repeats)

@@ -5,10 +5,12 @@ stderr and exit status 2; a failed claim makes the exit status 1.
 """
 import argparse
 import sys
+import time
 import traceback
 
 from recipes import RECIPES, load
 from tf1_graphs.cells import CELL_KINDS
+from tf1_graphs.recipe import at_least
 
 EXIT_CLAIM_FAILED = 1
 EXIT_USAGE = 2
@@ -22,18 +24,8 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def non_negative_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
-    return value
-
-
 def add_common(parser):
-    parser.add_argument("--seed", type=non_negative_int, default=0,
+    parser.add_argument("--seed", type=at_least(0), default=0,
                         help="seed for Python, NumPy and the graphs (default 0): same seed, same numbers")
     parser.add_argument("--out", default="out", help="output folder (default ./out); each recipe writes OUT/NAME/")
     mode = parser.add_mutually_exclusive_group()
@@ -82,7 +74,8 @@ def run_recipe(module, args, echo=True):
     options = {k: v for k, v in vars(args).items() if k not in ("verb", "name", "seed", "out", "full", "cell")}
     run = Run(module.NAME, args.out, seed=args.seed, full=args.full, cell=args.cell, options=options, echo=echo)
     try:
-        run.log(f"== {module.TITLE} ({module.DOCUMENT}), {run.mode} mode, seed {run.seed}, cell {run.cell}")
+        run.log(f"== {module.TITLE} ({module.DOCUMENT}), {run.mode} mode, seed {run.seed}, cell {run.cell}, "
+                f"started {time.strftime('%Y-%m-%d %H:%M:%S')}")
         module.run(run)
         run.finish(module)
     finally:

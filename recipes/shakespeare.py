@@ -16,7 +16,7 @@ import shutil
 import time
 
 from tf1_graphs import shakespeare as shk
-from tf1_graphs.recipe import matplotlib_figure
+from tf1_graphs.recipe import at_least, matplotlib_figure
 from tf1_graphs.shakespeare_data import load_corpus
 
 NAME = "shakespeare"
@@ -67,16 +67,6 @@ QUICK_NOTE = ("quick mode: the first {corpus_words:,} words of the corpus, {epoc
 # Command line
 
 
-def positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
-    return value
-
-
 def prime_text(text):
     if not text.split():
         raise argparse.ArgumentTypeError("a prime text needs at least one word")
@@ -100,7 +90,7 @@ def add_arguments(parser):
 def configure_sample(parser):
     parser.add_argument("--out", default="out", help="the output folder the training run wrote (default ./out)")
     add_prime_option(parser)
-    parser.add_argument("--num", type=positive_int, default=None,
+    parser.add_argument("--num", type=at_least(1), default=None,
                         help="at most this many words after each prime (default: 10, as the original)")
 
 

@@ -79,3 +79,25 @@ def test_nonsense_command_lines_end_in_one_line(argv, message, capsys):
     assert exit_info.value.code == EXIT_USAGE
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_failed_rerun_keeps_the_earlier_log(tmp_path):
+    module = _fake_recipe([])
+    parser = build_parser({"fake": module})
+    run_recipe(module, parser.parse_args(["run", "fake", "--out", str(tmp_path)]), echo=False)
+
+    def broken(run):
+        raise RuntimeError("boom")
+
+    module.run = broken
+    with pytest.raises(RuntimeError):
+        run_recipe(module, parser.parse_args(["run", "fake", "--out", str(tmp_path)]), echo=False)
+    log = (tmp_path / "fake" / "log.txt").read_text()
+    assert log.count("== A fake recipe") == 2 and "hello" in log
+
+
+def test_result_files_are_readable_by_others(tmp_path):
+    from tf1_graphs.files import atomic_write
+
+    atomic_write(tmp_path / "result.txt", "x")
+    assert (tmp_path / "result.txt").stat().st_mode & 0o044 == 0o044

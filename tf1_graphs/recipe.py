@@ -4,6 +4,7 @@ A recipe module (see recipes/) defines NAME, DOCUMENT, TITLE, SOURCE, DEVIATIONS
 `run(run)`; the runner hands it a `Run`.  Everything the recipe shows goes through here,
 so every run leaves the same set of files: log.txt, claims.json, *.png, graphs/<label>/.
 """
+import argparse
 import io
 import os
 import shutil
@@ -14,6 +15,19 @@ from tf1_graphs.files import atomic_write, atomic_write_json
 
 class UserError(Exception):
     """Bad input from the user: the runner prints the message as one line and exits non-zero."""
+
+
+def at_least(minimum):
+    """An argparse type: a whole number >= `minimum`, else a one-line usage error saying so."""
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected a number >= {minimum}, got {value}")
+        return value
+    return parse
 
 
 class Run:
@@ -29,7 +43,7 @@ class Run:
         self.plots = []
         self.measurements = []
         os.makedirs(self.dir, exist_ok=True)
-        self._log = open(os.path.join(self.dir, "log.txt"), "w")
+        self._log = open(os.path.join(self.dir, "log.txt"), "a")  # appended: a failed re-run loses nothing
 
     @property
     def mode(self):
