@@ -9,12 +9,15 @@ import os
 import subprocess
 import sys
 
+import numpy as np
+
 from benchmarks import harness
 from benchmarks.models import (RNN_KINDS, shakespeare_step_flops, shakespeare_training_step,
                                sine_training_step)
 from benchmarks.sizes import ShakespeareSizes, SineSizes
 from tf1_graphs import feedback as fb
-from tf1_graphs import tf
+from tf1_graphs import seed_everything, tf
+from tf1_graphs import shakespeare as shk
 from tf1_graphs.files import atomic_write, atomic_write_json
 from tf1_graphs.recipe import at_least
 
@@ -64,6 +67,41 @@ def sine_generation_rows(repeats, steps=1000):
                         baseline=stats["loop"])]
 
 
+def shakespeare_generation_rows(repeats, steps=50):
+    """sample()'s one-run-per-word loop against one run of the many-step loop-function model.
+
+    The cookbook's sizes and vocabulary, untrained weights (the work per word does not
+    depend on them); both generate `steps` greedy words from the same zero state.
+    """
+    config = shk.FullConfig()
+    graph = tf.Graph()
+    with graph.as_default():
+        seed_everything(0)
+        infer = shk.LSTMModel(config, ShakespeareSizes.vocab, infer_sample=True)
+        with tf.variable_scope(tf.get_variable_scope(), reuse=True):
+            unrolled = shk.LSTMModel(config, ShakespeareSizes.vocab, infer_sample=True, infer_steps=steps)
+        session = tf.Session(graph=graph)
+        session.run(tf.global_variables_initializer())
+    start = infer.zero_state(session)
+    first_words = np.zeros([1, steps], np.int32)
+    first_words[0, 0] = 1
+
+    def feed_dict_loop():
+        word, state = 1, start
+        for _ in range(steps):
+            probabilities, state = infer.step(session, word, state)
+            word = int(np.argmax(probabilities))
+
+    def in_graph():
+        session.run(unrolled.model_output, {unrolled.x_data: first_words, unrolled.initial_state: start})
+
+    stats = harness.time_side_by_side({"loop": feed_dict_loop, "in_graph": in_graph}, repeats)
+    name = "generation, Shakespeare (001)"
+    return [harness.row(name, "feed_dict loop, one run per word (sample())", stats["loop"], steps, "us/word"),
+            harness.row(name, "rnn_decoder loop_function, one run", stats["in_graph"], steps, "us/word",
+                        baseline=stats["loop"])]
+
+
 def matmul_ceiling_rows(step_stats, repeats, sizes=ShakespeareSizes):
     """GFLOP/s of a plain matmul of the projection's shape, and the training step as a fraction of it."""
     graph = tf.Graph()
@@ -96,7 +134,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     rows = []
     if "generation" in args.only:
-        rows += sine_generation_rows(args.repeats)
+        rows += sine_generation_rows(args.repeats) + shakespeare_generation_rows(args.repeats)
     if "training" in args.only or "ceiling" in args.only:
         sine_rows, _ = training_rows("training, sine (002)", sine_training_step,
                                      SineSizes.n_samples * SineSizes.batch, args.repeats)
