@@ -39,6 +39,12 @@ DEVIATIONS = [
     "the recipe resets that count while it builds, so every build shows what a fresh TF program prints.",
     "TF 2.x derives op seeds differently from TF 1.x, so no seed reproduces TF 1.x numbers (the post "
     "printed none).",
+    "With --cell block every LSTM is the fused LSTMBlockCell on the post's variables (same names, shapes and "
+    "gate layout). One op then does a layer's whole step, so the checks that look inside a cell call read "
+    "that op: it reads the kernel and the bias itself, its outputs i, f, o and ci (= the candidate j) are "
+    "the gates, and the forget bias 1.0 is its attribute. It checks shapes only when it runs, so the "
+    "asker's stack over depth 3 builds and fails at its first session.run, with the kernel's own dimension "
+    "error instead of MatMul's at graph construction.",
 ]
 
 FROZEN_SCOPE = "cell_0"  # the layer the second training run leaves out of the optimizer's var_list
@@ -92,7 +98,8 @@ def log_listing(run, observed, expected):
 
 def asker_stack(run, config):
     """The question's stack: the warning, one variable set, and the dimension error."""
-    run.log(f"\n## The asker's stack: MultiRNNCell([lstm_cell] * {config.num_layers}), n_hidden {config.n_hidden}")
+    run.log(f"\n## The asker's stack: MultiRNNCell([lstm_cell] * {config.num_layers}), "
+            f"lstm_cell = {sl.ANATOMY[config.cell].class_name}(n_hidden = {config.n_hidden})")
     run.log(f"  history: {sl.SHARED_CELL_HISTORY}")
     matching = sl.run_shared_stack(config, config.n_hidden, run.seed)
     run.log(f"  input depth {matching.input_depth} (= n_hidden); TensorFlow logged:")
@@ -106,15 +113,17 @@ def asker_stack(run, config):
     run.write_graph(matching.graph, "asker_shared_cell")
 
     other = sl.run_shared_stack(config, config.input_depth, run.seed)
-    run.log(f"  input depth {other.input_depth} (not n_hidden): building the graph raised")
+    stage = {"build": "building the graph", "run": "running the graph (it built)"}[other.error_stage or "build"]
+    run.log(f"  input depth {other.input_depth} (not n_hidden): {stage} raised")
     run.log(f"    {other.error}")
     run.claim(sl.check_shared_stack_dimension_error(other, config))
 
 
 def answer_stack(run, config, gate_layer):
     """The answer's stack under a classifier head: the listing and claims (a), (b), (c)."""
-    run.log(f"\n## The answer's stack: one BasicLSTMCell({config.n_hidden}) per layer, {config.num_layers} "
-            f"layers, input depth {config.input_depth}, fully connected head to {config.num_classes} classes")
+    run.log(f"\n## The answer's stack: one {sl.ANATOMY[config.cell].class_name}({config.n_hidden}) per layer, "
+            f"{config.num_layers} layers, input depth {config.input_depth}, fully connected head to "
+            f"{config.num_classes} classes")
     run.log(f"  training {config.train_steps} Adam steps (batch {config.batch_size}, {config.num_steps} steps):")
     started = time.perf_counter()
     trained = sl.run_classifier(config, run.seed, log=run.log)
@@ -198,7 +207,8 @@ def save_change_plot(run, trained, frozen):
 
 
 def run(run):
-    config = sl.FullConfig if run.full else sl.QuickConfig
+    config = (sl.FullConfig if run.full else sl.QuickConfig)()
+    config.cell = run.cell
     gate_layer = checked_gate_layer(run.options.get("gate_layer", 0), config)
     asker_stack(run, config)
     answer_stack(run, config, gate_layer)

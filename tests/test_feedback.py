@@ -2,7 +2,9 @@
 
 Each claim test runs the check the recipe runs, then breaks the thing the claim is about
 (the state carry, the reset, the reshape, the training) and shows that the same check fails.
-The graphs are built and trained once per module.
+The graphs are built and trained once per module; the answers' graphs once per cell kind
+(the post's float64 BasicLSTMCell and the fused LSTMBlockCell, in float32), so every
+answer test runs for both.
 """
 import argparse
 import importlib.util
@@ -16,6 +18,7 @@ import pytest
 
 from tf1_graphs import feedback as fb
 from tf1_graphs import reference, tf
+from tf1_graphs.cells import CELL_KINDS
 from tf1_graphs.recipe import Run, UserError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -39,13 +42,26 @@ def question():
     session.close()
 
 
+@pytest.fixture(scope="module", params=CELL_KINDS)
+def config(request):
+    config = fb.QuickConfig()
+    config.cell = request.param
+    return config
+
+
 @pytest.fixture(scope="module")
-def answers():
+def data(config):
+    """The post's arrays in the model's dtype (float32 for the fused cell)."""
+    return fb.sine_data(config.n_samples, fb.data_type(config))
+
+
+@pytest.fixture(scope="module")
+def answers(config, data):
     """Answer 1's model trained as the recipe trains it, with answer 2 (b)'s and answer 3's heads."""
-    graph, answers = fb.build_graph(SEED, fb.build_answers, CONFIG, DATA)
+    graph, answers = fb.build_graph(SEED, fb.build_answers, config, data)
     session = tf.Session(graph=graph)
     session.run(answers.init)
-    fb.train(session, answers.model, {answers.model.inputs: DATA.sine}, CONFIG.train_steps)
+    fb.train(session, answers.model, {answers.model.inputs: data.sine}, config.train_steps)
     yield graph, answers, session
     session.close()
 
@@ -77,6 +93,15 @@ def test_question_graph_variables(question):
     assert {v.dtype.base_dtype for v in graph.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES)} == {tf.float64}
 
 
+def test_each_cell_builds_the_posts_variables_in_the_models_dtype(config, data):
+    graph, asker = fb.build_graph(SEED, fb.build_asker, config, data)
+    assert type(asker.model.cell).__name__ == {"basic": "BasicLSTMCell", "block": "LSTMBlockCell"}[config.cell]
+    trainable = graph.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES)
+    assert [v.op.name for v in trainable] == ["sine/rnn/basic_lstm_cell/kernel", "sine/rnn/basic_lstm_cell/bias",
+                                              "sine/fully_connected/weights", "sine/fully_connected/biases"]
+    assert {v.dtype.base_dtype for v in trainable} == {fb.data_type(config)}
+
+
 def test_fresh_sessions_start_from_the_same_weights(question):
     """The zero- and the sine-input trainings run in two sessions of one graph: same start."""
     graph, asker, *_ = question
@@ -106,28 +131,30 @@ def test_sampling_code_needs_the_model_in_scope_sine():
         outputs, _ = tf.nn.dynamic_rnn(cell, tf.constant(DATA.zeros), dtype=tf.float64)
         tf.contrib.layers.fully_connected(outputs, 1, activation_fn=tf.tanh)
         with pytest.raises(ValueError, match="sine/fully_connected/weights does not exist"):
-            fb.build_asker_sampler(cell)
+            fb.build_asker_sampler(CONFIG, cell)
 
 
-def test_generation_matches_the_numpy_lstm(answers):
-    """Answers 1 and 3 against the LSTM equations in NumPy; with the gate blocks swapped it fails."""
+def test_generation_matches_the_numpy_lstm(answers, config, data):
+    """Answers 1 and 3 against the LSTM equations in NumPy, within the model dtype's round-off
+    (float32: 1e-5, seen 1.6e-7); with the gate blocks swapped it fails."""
     _, ans, session = answers
     names = ["sine/rnn/basic_lstm_cell/kernel", "sine/rnn/basic_lstm_cell/bias",
              "sine/fully_connected/weights", "sine/fully_connected/biases"]
     kernel, bias, weights, biases = session.run([f"{name}:0" for name in names])
 
     def numpy_generation(kernel, steps=40):
-        _, step, _ = reference.lstm_sequence(DATA.sine, kernel, bias)
+        _, step, _ = reference.lstm_sequence(data.sine, kernel, bias)
         values = [np.tanh(step.h @ weights + biases)]
         for _ in range(1, steps):
             step = reference.lstm_step(values[-1], step.c, step.h, kernel, bias)
             values.append(np.tanh(step.h @ weights + biases))
         return np.stack(values, axis=1)
 
-    in_graph = fb.generate_in_graph(session, ans.self_feeding, DATA.sine, 40)
-    np.testing.assert_allclose(in_graph, numpy_generation(kernel), rtol=0, atol=1e-12)
-    np.testing.assert_allclose(fb.generate_by_feeding(session, ans.model, DATA.sine, 40),
-                               numpy_generation(kernel), rtol=0, atol=1e-12)
+    in_graph = fb.generate_in_graph(session, ans.self_feeding, data.sine, 40)
+    atol = fb.round_off_atol(config)
+    np.testing.assert_allclose(in_graph, numpy_generation(kernel), rtol=0, atol=atol)
+    np.testing.assert_allclose(fb.generate_by_feeding(session, ans.model, data.sine, 40),
+                               numpy_generation(kernel), rtol=0, atol=atol)
     i, j, f, o = np.split(kernel, 4, axis=1)
     assert np.abs(in_graph - numpy_generation(np.concatenate([f, j, i, o], axis=1))).max() > 1e-3
 
@@ -166,43 +193,56 @@ def test_sampling_loop_reruns_the_prefix(question):
     assert not fb.check_reruns_prefix(sampling._replace(calls=forgetful), whole).passed
 
 
-def test_question_loop_equals_answer1_loop(answers):
+def test_sampling_loop_reruns_the_prefix_on_each_cell(answers):
+    """The question's loop, on answer 1's trained model of each cell kind; a loop that
+    forgets the prefix is caught."""
     _, ans, session = answers
+    sampler = fb.sampler_of(ans.model)
+    sampling = fb.sample_growing_prefix(session, sampler, 20)
+    whole = session.run(sampler.outputs, {sampler.values: sampling.values[:-1][None, :, None]})[0]
+    forgetful = [session.run(sampler.outputs, {sampler.values: [[[v]]]})[0] for v in sampling.values[:-1]]
+    assert fb.check_reruns_prefix(sampling, whole).passed
+    assert not fb.check_reruns_prefix(sampling._replace(calls=forgetful), whole).passed
+
+
+def test_question_loop_equals_answer1_loop(answers, config):
+    _, ans, session = answers
+    atol = fb.round_off_atol(config)
     prefix = fb.sample_growing_prefix(session, fb.sampler_of(ans.model), 40)
     stepped = fb.generate_by_feeding(session, ans.model, np.zeros((1, 1, 1)), 40)[0, :, 0]
-    assert fb.check_prefix_loop_equals_stepping(prefix.values[1:], stepped).passed
+    assert fb.check_prefix_loop_equals_stepping(prefix.values[1:], stepped, atol).passed
     stateless = generate_without_state(session, ans.model, np.zeros((1, 1, 1)), 40)[0, :, 0]
-    assert not fb.check_prefix_loop_equals_stepping(prefix.values[1:], stateless).passed
+    assert not fb.check_prefix_loop_equals_stepping(prefix.values[1:], stateless, atol).passed
 
 
 # --- answer 1 ----------------------------------------------------------------------------------
 
 def test_answer1_as_printed_fails_on_its_float32_state():
-    error = fb.answer1_as_printed_error(CONFIG, DATA)
+    error = fb.answer1_as_printed_error()
     assert isinstance(error, TypeError) and "float32" in str(error)
     assert fb.check_printed_answer1_fails(error).passed
-    assert fb.answer1_as_printed_error(CONFIG, DATA, tf.float64) is None
+    assert fb.answer1_as_printed_error(tf.float64) is None
     assert not fb.check_printed_answer1_fails(None).passed
 
 
-def test_stepping_with_the_state_equals_one_run(answers):
+def test_stepping_with_the_state_equals_one_run(answers, data):
     _, ans, session = answers
-    outputs, _, _ = fb.one_run(session, ans.model, DATA.sine)
-    stepped, _ = fb.step_through(session, ans.model, DATA.sine)
+    outputs, _, _ = fb.one_run(session, ans.model, data.sine)
+    stepped, _ = fb.step_through(session, ans.model, data.sine)
     assert fb.check_steps_match_sequence(stepped, outputs).passed
-    dropped, _ = fb.step_through(session, ans.model, DATA.sine, carry=False)
+    dropped, _ = fb.step_through(session, ans.model, data.sine, carry=False)
     assert not fb.check_steps_match_sequence(dropped, outputs).passed
 
 
-def test_generation_continues_the_wave(answers):
+def test_generation_continues_the_wave(answers, data):
     graph, ans, session = answers
     steps = 150
-    truth = fb.true_continuation(DATA.grid, steps)
-    generated = fb.generate_by_feeding(session, ans.model, DATA.sine, steps)[0, :, 0]
+    truth = fb.true_continuation(data.grid, steps)
+    generated = fb.generate_by_feeding(session, ans.model, data.sine, steps)[0, :, 0]
     assert fb.check_continues_wave(generated, truth, 62).passed
     with tf.Session(graph=graph) as untrained:
         untrained.run(ans.init)
-        flat = fb.generate_by_feeding(untrained, ans.model, DATA.sine, steps)[0, :, 0]
+        flat = fb.generate_by_feeding(untrained, ans.model, data.sine, steps)[0, :, 0]
     assert not fb.check_continues_wave(flat, truth, 62).passed
 
 
@@ -215,80 +255,93 @@ def test_wave_check_fails_on_a_wrong_period():
 
 # --- answer 2 ----------------------------------------------------------------------------------
 
-def test_state_through_python_equals_unbroken_run(answers):
+def test_state_through_python_equals_unbroken_run(answers, config, data):
     _, ans, session = answers
-    outputs, _, _ = fb.one_run(session, ans.model, DATA.sine)
-    chunked, _ = fb.run_in_chunks(session, ans.model, DATA.sine, CONFIG.chunk_length)
+    outputs, _, _ = fb.one_run(session, ans.model, data.sine)
+    chunked, _ = fb.run_in_chunks(session, ans.model, data.sine, config.chunk_length)
     assert fb.check_python_chunks(chunked, outputs).passed
-    dropped, _ = fb.run_in_chunks(session, ans.model, DATA.sine, CONFIG.chunk_length, carry=False)
+    dropped, _ = fb.run_in_chunks(session, ans.model, data.sine, config.chunk_length, carry=False)
     assert not fb.check_python_chunks(dropped, outputs).passed
 
 
-def test_state_in_variables_equals_unbroken_run(answers):
+def test_state_in_variables_equals_unbroken_run(answers, config, data):
     _, ans, session = answers
     head = ans.variable_state
-    outputs, final_state, predictions = fb.one_run(session, ans.model, DATA.sine)
+    outputs, final_state, predictions = fb.one_run(session, ans.model, data.sine)
     session.run(head.reset)
-    chunks = fb.run_in_chunks_in_graph(session, head, DATA.sine, CONFIG.chunk_length)
-    assert fb.check_graph_chunks(chunks.predictions, predictions).passed
-    assert fb.check_state_in_graph(chunks, outputs, final_state, CONFIG.chunk_length).passed
-    broken = fb.run_in_chunks_in_graph(session, head, DATA.sine, CONFIG.chunk_length, reset_between=True)
-    assert not fb.check_graph_chunks(broken.predictions, predictions).passed
-    assert not fb.check_state_in_graph(broken, outputs, final_state, CONFIG.chunk_length).passed
+    chunks = fb.run_in_chunks_in_graph(session, head, data.sine, config.chunk_length)
+    assert fb.check_graph_chunks(chunks.predictions, predictions, fb.round_off_atol(config)).passed
+    assert fb.check_state_in_graph(chunks, outputs, final_state, config.chunk_length).passed
+    broken = fb.run_in_chunks_in_graph(session, head, data.sine, config.chunk_length, reset_between=True)
+    assert not fb.check_graph_chunks(broken.predictions, predictions, fb.round_off_atol(config)).passed
+    assert not fb.check_state_in_graph(broken, outputs, final_state, config.chunk_length).passed
 
 
-def test_fetching_the_prediction_alone_advances_the_state(answers):
+def test_fetching_the_prediction_alone_advances_the_state(answers, config, data):
     """(b)'s control dependencies: a run that feeds only the chunk and fetches only the
     prediction still writes the final state back."""
     _, ans, session = answers
     head = ans.variable_state
     session.run(head.reset)
-    session.run(head.prediction, {head.inputs: DATA.sine[:, :CONFIG.chunk_length]})
-    _, final_state, _ = fb.one_run(session, ans.model, DATA.sine[:, :CONFIG.chunk_length])
+    session.run(head.prediction, {head.inputs: data.sine[:, :config.chunk_length]})
+    _, final_state, _ = fb.one_run(session, ans.model, data.sine[:, :config.chunk_length])
     np.testing.assert_array_equal(session.run(head.state).h, final_state.h)
 
 
-def test_reset_returns_the_state_to_zeros(answers):
+def test_reset_returns_the_state_to_zeros(answers, config, data):
     _, ans, session = answers
-    head, first = ans.variable_state, DATA.sine[:, :CONFIG.chunk_length]
+    head, first = ans.variable_state, data.sine[:, :config.chunk_length]
     session.run(head.reset)
-    first_run = fb.run_in_chunks_in_graph(session, head, first, CONFIG.chunk_length).predictions
+    first_run = fb.run_in_chunks_in_graph(session, head, first, config.chunk_length).predictions
     session.run(head.reset)
     state = session.run(head.state)
-    replay = fb.run_in_chunks_in_graph(session, head, first, CONFIG.chunk_length).predictions
+    replay = fb.run_in_chunks_in_graph(session, head, first, config.chunk_length).predictions
     assert fb.check_reset(state, replay, first_run).passed
     not_reset_state = session.run(head.state)  # no reset: the state carries on from the replay
-    carried_on = fb.run_in_chunks_in_graph(session, head, first, CONFIG.chunk_length).predictions
+    carried_on = fb.run_in_chunks_in_graph(session, head, first, config.chunk_length).predictions
     assert not fb.check_reset(not_reset_state, carried_on, first_run).passed
 
 
 # --- answer 3 ----------------------------------------------------------------------------------
 
-def test_self_feeding_rnn_equals_answer1_loop(answers):
+def test_self_feeding_rnn_equals_answer1_loop(answers, config, data):
     _, ans, session = answers
-    loop = fb.generate_by_feeding(session, ans.model, DATA.sine, 80)
-    in_graph = fb.generate_in_graph(session, ans.self_feeding, DATA.sine, 80)
-    assert fb.check_in_graph_equals_loop(in_graph, loop).passed
+    atol = fb.while_loop_atol(config)
+    loop = fb.generate_by_feeding(session, ans.model, data.sine, 80)
+    in_graph = fb.generate_in_graph(session, ans.self_feeding, data.sine, 80)
+    assert fb.check_in_graph_equals_loop(in_graph, loop, atol).passed
     assert not fb.check_in_graph_equals_loop(in_graph, generate_without_state(
-        session, ans.model, DATA.sine, 80)).passed
+        session, ans.model, data.sine, 80), atol).passed
 
 
-def test_original_reshape_is_wrong_only_for_a_batch(answers):
+def test_answer3_checks_are_bit_exact_for_the_posts_float64_model():
+    """Only the fused cell's float32 model gets a tolerance; float64 must match bit for bit."""
+    values = np.sin(np.linspace(0, 3, 50))[None, :, None]
+    nudged = values + 1e-9
+    assert not fb.check_in_graph_equals_loop(nudged, values, fb.while_loop_atol(CONFIG)).passed
+    assert not fb.check_fixed_reshape(nudged, values, fb.while_loop_atol(CONFIG)).passed
+    block = fb.QuickConfig()
+    block.cell = "block"
+    assert fb.check_in_graph_equals_loop(nudged, values, fb.while_loop_atol(block)).passed
+
+
+def test_original_reshape_is_wrong_only_for_a_batch(answers, config, data):
     _, ans, session = answers
-    primes = fb.two_primes(DATA.grid)
+    atol = fb.while_loop_atol(config)
+    primes = fb.two_primes(data.grid)
     per_row = fb.generate_by_feeding(session, ans.model, primes, 80)
     original = fb.generate_in_graph(session, ans.self_feeding_original, primes, 80)
     fixed = fb.generate_in_graph(session, ans.self_feeding, primes, 80)
     assert fb.check_original_reshape_mixes_rows(original, per_row).passed
-    assert fb.check_fixed_reshape(fixed, per_row).passed
-    assert not fb.check_fixed_reshape(original, per_row).passed
+    assert fb.check_fixed_reshape(fixed, per_row, atol).passed
+    assert not fb.check_fixed_reshape(original, per_row, atol).passed
     one_row = fb.generate_in_graph(session, ans.self_feeding_original, primes[:1], 80)
     assert not fb.check_original_reshape_mixes_rows(one_row, per_row[:1]).passed  # batch 1 is right
 
 
-def test_timing_summary(answers):
+def test_timing_summary(answers, data):
     _, ans, session = answers
-    summary = fb.time_generation(session, ans, DATA.sine[:, :1], steps=5, repeats=2)
+    summary = fb.time_generation(session, ans, data.sine[:, :1], steps=5, repeats=2)
     for name in ("answer1_feed_dict_loop", "answer3_while_loop"):
         assert 0 < summary[name]["min_us_per_step"] <= summary[name]["median_us_per_step"] <= summary[name]["max_us_per_step"]
     assert summary["speedup_median"] > 0 and "faster" in fb.describe_timing(summary)

@@ -2,8 +2,11 @@
 
 Trained graphs are built once per module with a shortened run; the "broken" variants are
 the answers' graphs with one thing changed (a wrong var_list, a missing state carry), or
-the question's graph where an answer's learned state is expected.
+the question's graph where an answer's learned state is expected.  The key claims are
+checked again on the fused LSTMBlockCell (`--cell block`), and weights saved from the
+post's BasicLSTMCell graph are loaded into the fused one.
 """
+import copy
 import json
 import os
 import subprocess
@@ -15,6 +18,7 @@ import pytest
 
 from tf1_graphs import initial_state as m
 from tf1_graphs import reference, tf
+from tf1_graphs.cells import CELL_KINDS
 from tf1_graphs.recipe import Run, UserError
 
 SEED = 0
@@ -28,6 +32,14 @@ def config():
     config.train_sequences = TRAINED_SEQUENCES
     config.eval_sequences = 8
     return config
+
+
+@pytest.fixture(scope="module")
+def block_config(config):
+    """The same config with the fused LSTMBlockCell."""
+    block = copy.copy(config)
+    block.cell = "block"
+    return block
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +91,20 @@ def answer2(config, task):
     variant.sess.close()
 
 
+@pytest.fixture(scope="module")
+def block_answer0(block_config, task):
+    variant = _trained(m.Answer0Graph, m.answer0_sequence, block_config, task, TRAINED_SEQUENCES)
+    yield variant
+    variant.sess.close()
+
+
+@pytest.fixture(scope="module")
+def block_answer2(block_config, task):
+    variant = _trained(m.Answer2Graph, m.answer2_sequence, block_config, task, BASELINE_SEQUENCES)
+    yield variant
+    variant.sess.close()
+
+
 def _untrained(graph_class, config, task):
     graph, model = m.build(graph_class, config, SEED)
     return SimpleNamespace(graph=graph, model=model, sess=m.start_session(graph), held_out=task[2])
@@ -107,7 +133,10 @@ def test_first_targets_are_the_hidden_prefix_and_later_ones_the_delayed_input(co
     assert np.array_equal(targets[..., delay:], inputs[..., :-delay])
 
 
-def test_variables_have_the_posts_names_shapes_and_trainability(config, task):
+@pytest.mark.parametrize("cell", CELL_KINDS)
+def test_variables_have_the_posts_names_shapes_and_trainability(config, task, cell):
+    config = copy.copy(config)
+    config.cell = cell
     answer0 = _untrained(m.Answer0Graph, config, task)
     with answer0.graph.as_default():
         trainable = {v.op.name: v.shape.as_list() for v in tf.trainable_variables()}
@@ -264,6 +293,72 @@ def test_answer2_carry_check_fails_without_trained_state(answer2):
         nothing = tf.no_op()
     claim, _ = _carry_claim(answer2, nothing)
     assert not claim.passed, claim
+
+
+# ---------------------------------------------------------------------------- the fused cell
+
+def test_answer0_claims_hold_with_the_block_cell(block_answer0, config):
+    """Trained on LSTMBlockCell: the learned state still beats zeros, the steps still touch only
+    their var_list, and chunking still matches a BasicLSTMCell's unbroken run bit for bit."""
+    variant, model = block_answer0, block_answer0.model
+    assert isinstance(model.cell, tf.contrib.rnn.LSTMBlockCell)
+    assert m.check_start_state_moved("id", "000", variant.before, variant.learned).passed
+    claim = m.check_learned_beats_zero("id", "000", variant.learned_loss, variant.zero_loss, config.min_gain)
+    assert claim.passed, claim
+    claim, _ = _carry_claim(variant, model.propagate_state)
+    assert claim.passed, claim
+    assert not _carry_claim(variant, model.restore_state)[0].passed
+    assert _step_claim(variant, model.train_nn_step, changed=("nn",), frozen=("state",)).passed
+    assert _step_claim(variant, model.train_nn_state_step, changed=("nn", "state"), frozen=()).passed
+
+
+def test_answer2_claims_hold_with_the_block_cell(block_answer2):
+    variant, model = block_answer2, block_answer2.model
+    assert m.check_no_gradient_path("id", "000", model.total_loss, model.init_state).passed
+    assert m.check_still_zero("id", "000", variant.learned).passed
+    claim, _ = _carry_claim(variant, model.trained_state)
+    assert claim.passed, claim
+    with variant.graph.as_default():
+        nothing = tf.no_op()
+    assert not _carry_claim(variant, nothing)[0].passed
+
+
+def _restore_into(graph_class, config, task, checkpoint):
+    """A fresh `graph_class` graph with every variable restored by tf.train.Saver(), no name mapping."""
+    variant = _untrained(graph_class, config, task)
+    with variant.graph.as_default():
+        tf.train.Saver().restore(variant.sess, checkpoint)
+    return variant
+
+
+@pytest.fixture(scope="module")
+def basic_checkpoint(answer0, tmp_path_factory):
+    """The trained basic answer 0, every variable saved by tf.train.Saver()."""
+    with answer0.graph.as_default():
+        return tf.train.Saver().save(answer0.sess, str(tmp_path_factory.mktemp("basic") / "answer0"))
+
+
+def test_weights_saved_from_the_basic_cell_load_into_the_block_cell(answer0, basic_checkpoint, block_config, task):
+    """tf.train.Saver() with no name mapping: every variable (model, state, both Adams' slots)
+    has the same name and shape in the fused graph.  Restored, it gives the basic graph's
+    outputs bit for bit: the two cells do the same float32 arithmetic forward."""
+    block = _restore_into(m.Answer0Graph, block_config, task, basic_checkpoint)
+    assert isinstance(block.model.cell, tf.contrib.rnn.LSTMBlockCell)
+    np.testing.assert_array_equal(np.stack(m.state_values(block.sess, block.model.init_state)),
+                                  np.stack(answer0.learned))
+    inputs = answer0.held_out.inputs[0]
+    restored, expected = (m.chunked_outputs(v.sess, v.model, inputs, answer0.learned, v.model.propagate_state)
+                          for v in (block, answer0))
+    np.testing.assert_array_equal(restored, expected)
+    block.sess.close()
+
+
+def test_a_block_cell_under_contribs_own_name_would_not_load(basic_checkpoint, block_config, task, monkeypatch):
+    """Why tf1_graphs.cells names the fused cell basic_lstm_cell: under contrib's default name
+    (lstm_cell) its variables are not in the checkpoint."""
+    monkeypatch.setattr(m, "lstm_cell", lambda kind, num_units: tf.contrib.rnn.LSTMBlockCell(num_units))
+    with pytest.raises(tf.errors.NotFoundError, match="lstm_cell"):
+        _restore_into(m.Answer0Graph, block_config, task, basic_checkpoint)
 
 
 # ---------------------------------------------------------------------------- the recipe

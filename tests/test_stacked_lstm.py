@@ -2,7 +2,8 @@
 
 Each check from tf1_graphs.stacked_lstm is run once on the real graphs (it must pass)
 and once on the thing it guards, broken (it must fail).  The graphs are built once per
-module on a smaller config than the recipe's quick mode.
+module and cell kind (the post's BasicLSTMCell and the fused LSTMBlockCell, so every LSTM
+test runs for both) on a smaller config than the recipe's quick mode.
 """
 import dataclasses
 import hashlib
@@ -17,6 +18,7 @@ import pytest
 
 from tf1_graphs import reference, seed_everything, tf
 from tf1_graphs import stacked_lstm as sl
+from tf1_graphs.cells import CELL_KINDS
 from tf1_graphs.recipe import Run, UserError
 
 
@@ -32,30 +34,40 @@ CONFIG = TinyConfig
 SEED = 0
 
 
+def tiny_config(cell):
+    return type(f"Tiny{cell.title()}Config", (TinyConfig,), {"cell": cell})
+
+
 def quiet(*_):
     pass
 
 
+@pytest.fixture(scope="module", params=CELL_KINDS)
+def config(request):
+    """TinyConfig with each LSTM kind: the fixtures below, and the tests using them, run for both."""
+    return tiny_config(request.param)
+
+
 @pytest.fixture(scope="module")
-def shared():
+def shared(config):
     """The asker's stack where it builds (input depth = n_hidden)."""
-    return sl.run_shared_stack(CONFIG, CONFIG.n_hidden, SEED)
+    return sl.run_shared_stack(config, config.n_hidden, SEED)
 
 
 @pytest.fixture(scope="module")
-def shared_mismatch():
-    """The asker's stack where it cannot build (input depth 3, n_hidden 2)."""
-    return sl.run_shared_stack(CONFIG, CONFIG.input_depth, SEED)
+def shared_mismatch(config):
+    """The asker's stack where it cannot build or cannot run (input depth 3, n_hidden 2)."""
+    return sl.run_shared_stack(config, config.input_depth, SEED)
 
 
 @pytest.fixture(scope="module")
-def trained():
-    return sl.run_classifier(CONFIG, SEED, log=quiet)
+def trained(config):
+    return sl.run_classifier(config, SEED, log=quiet)
 
 
 @pytest.fixture(scope="module")
-def frozen():
-    return sl.run_classifier(CONFIG, SEED, frozen_scope="cell_0", log=quiet)
+def frozen(config):
+    return sl.run_classifier(config, SEED, frozen_scope="cell_0", log=quiet)
 
 
 @pytest.fixture(scope="module")
@@ -82,9 +94,9 @@ def test_warning_check_fails_for_one_cell_per_layer():
     assert not sl.check_shared_stack_warns(answer_stack_warnings()).passed
 
 
-def test_warning_is_logged_on_every_build(shared):
+def test_warning_is_logged_on_every_build(shared, config):
     """TensorFlow's log_first_n would silence a second build; the capture must undo that."""
-    again = sl.run_shared_stack(CONFIG, CONFIG.n_hidden, SEED)
+    again = sl.run_shared_stack(config, config.n_hidden, SEED)
     assert sl.SHARED_WEIGHTS_WARNING in shared.warnings and sl.SHARED_WEIGHTS_WARNING in again.warnings
 
 
@@ -95,79 +107,85 @@ def test_capture_restores_the_tensorflow_logger():
     assert (logger.level, logger.handlers) == (level, handlers)
 
 
-def test_shared_stack_has_one_variable_set(shared):
-    assert sl.check_shared_stack_one_variable_set(shared, CONFIG).passed
+def test_shared_stack_has_one_variable_set(shared, config):
+    assert sl.check_shared_stack_one_variable_set(shared, config).passed
 
 
-def test_one_variable_set_check_fails_for_one_cell_per_layer(trained):
-    assert not sl.check_shared_stack_one_variable_set(trained, CONFIG).passed
+def test_one_variable_set_check_fails_for_one_cell_per_layer(trained, config):
+    assert not sl.check_shared_stack_one_variable_set(trained, config).passed
 
 
-def test_every_shared_layer_applies_cell_0(shared):
-    claim = sl.check_shared_stack_reuses_weights(shared, CONFIG)
+def test_every_shared_layer_applies_cell_0(shared, config):
+    claim = sl.check_shared_stack_reuses_weights(shared, config)
     assert claim.passed, claim.observed
 
 
-def test_shared_weights_check_fails_when_layers_differ(shared):
+def test_shared_weights_check_fails_when_layers_differ(shared, config):
     """Outputs of a stack whose layers 1 and 2 have their own weights must not pass."""
     kernel, bias = sl.layer_weights(shared.weights, 0)
     other = (np.random.RandomState(1).uniform(-1, 1, kernel.shape), bias)
     outputs, _ = reference.stacked_lstm_sequence(shared.sequences, [(kernel, bias), other, other])
-    assert not sl.check_shared_stack_reuses_weights(dataclasses.replace(shared, outputs=outputs), CONFIG).passed
+    assert not sl.check_shared_stack_reuses_weights(dataclasses.replace(shared, outputs=outputs), config).passed
 
 
-def test_shared_stack_dimension_error_is_a_result(shared_mismatch):
-    claim = sl.check_shared_stack_dimension_error(shared_mismatch, CONFIG)
+def test_shared_stack_dimension_error_is_a_result(shared_mismatch, config):
+    claim = sl.check_shared_stack_dimension_error(shared_mismatch, config)
     assert claim.passed, claim.observed
     assert shared_mismatch.outputs is None
 
 
-def test_dimension_error_check_fails_when_the_graph_builds(shared):
-    assert not sl.check_shared_stack_dimension_error(shared, CONFIG).passed
+def test_dimension_error_check_fails_when_the_graph_builds(shared, config):
+    assert not sl.check_shared_stack_dimension_error(shared, config).passed
+
+
+def test_dimension_error_check_wants_the_cells_own_error(shared_mismatch, config):
+    """MatMul's build-time error is not the fused kernel's run-time one, nor the other way round."""
+    other = tiny_config(next(kind for kind in CELL_KINDS if kind != config.cell))
+    assert not sl.check_shared_stack_dimension_error(shared_mismatch, other).passed
 
 
 # --- the answer's stack: listing, (a), (b) ------------------------------------------------
 
 
-def test_trainable_listing(trained):
-    assert sl.check_trainable_listing(trained, CONFIG).passed
+def test_trainable_listing(trained, config):
+    assert sl.check_trainable_listing(trained, config).passed
 
 
-def test_listing_check_fails_without_the_head(trained):
+def test_listing_check_fails_without_the_head(trained, config):
     assert not sl.check_trainable_listing(dataclasses.replace(trained, variables=trained.variables[:-2]),
-                                          CONFIG).passed
+                                          config).passed
 
 
-def test_loop_gives_distinct_kernels(trained):
-    assert sl.check_loop_distinct_kernels(trained, CONFIG).passed
+def test_loop_gives_distinct_kernels(trained, config):
+    assert sl.check_loop_distinct_kernels(trained, config).passed
 
 
-def test_distinct_kernels_check_fails_for_equal_kernels(trained):
+def test_distinct_kernels_check_fails_for_equal_kernels(trained, config):
     before = dict(trained.before)
     before["rnn/multi_rnn_cell/cell_2/basic_lstm_cell/kernel:0"] = before[
         "rnn/multi_rnn_cell/cell_1/basic_lstm_cell/kernel:0"]
-    assert not sl.check_loop_distinct_kernels(dataclasses.replace(trained, before=before), CONFIG).passed
+    assert not sl.check_loop_distinct_kernels(dataclasses.replace(trained, before=before), config).passed
 
 
-def test_distinct_kernels_check_fails_for_the_shared_stack(shared):
+def test_distinct_kernels_check_fails_for_the_shared_stack(shared, config):
     as_trained = types.SimpleNamespace(variables=shared.variables, before=shared.weights)
-    assert not sl.check_loop_distinct_kernels(as_trained, CONFIG).passed
+    assert not sl.check_loop_distinct_kernels(as_trained, config).passed
 
 
-def test_no_weights_between_layers(trained):
-    assert sl.check_no_weights_between_layers(trained.variables, CONFIG).passed
+def test_no_weights_between_layers(trained, config):
+    assert sl.check_no_weights_between_layers(trained.variables, config).passed
 
 
-def test_between_layers_check_fails_for_a_projection(trained):
+def test_between_layers_check_fails_for_a_projection(trained, config):
     between = ("rnn/multi_rnn_cell/cell_1/projection/weights:0", (2, 2))
-    assert not sl.check_no_weights_between_layers(trained.variables + [between], CONFIG).passed
+    assert not sl.check_no_weights_between_layers(trained.variables + [between], config).passed
 
 
-def test_between_layers_check_fails_for_a_wider_layer_input(trained):
+def test_between_layers_check_fails_for_a_wider_layer_input(trained, config):
     """Layer 1 reading something wider than layer 0's H outputs is not 'output in, output out'."""
     name = "rnn/multi_rnn_cell/cell_1/basic_lstm_cell/kernel:0"
     widened = [(n, (5, 8) if n == name else s) for n, s in trained.variables]
-    assert not sl.check_no_weights_between_layers(widened, CONFIG).passed
+    assert not sl.check_no_weights_between_layers(widened, config).passed
 
 
 def test_training_changes_every_variable(trained):
@@ -186,26 +204,26 @@ def test_frozen_check_fails_when_everything_trains(trained):
     assert not sl.check_frozen_scope_unchanged(trained.before, trained.after, "cell_0").passed
 
 
-def test_gates_own_no_variables(trained):
-    claim = sl.check_gates_own_no_variables(trained.readers, trained.forget_bias, CONFIG)
+def test_gates_own_no_variables(trained, config):
+    claim = sl.check_gates_own_no_variables(trained.readers, trained.forget_bias, config)
     assert claim.passed, claim.observed
 
 
-def test_gate_variable_check_fails_for_a_gate_with_its_own_weights(trained):
+def test_gate_variable_check_fails_for_a_gate_with_its_own_weights(trained, config):
     readers = [list(layer) for layer in trained.readers]
     readers[1].append(("rnn/multi_rnn_cell/cell_1/basic_lstm_cell/forget_gate:0", "Sigmoid"))
-    assert not sl.check_gates_own_no_variables(readers, trained.forget_bias, CONFIG).passed
+    assert not sl.check_gates_own_no_variables(readers, trained.forget_bias, config).passed
 
 
-def test_gate_variable_check_fails_for_a_trained_forget_bias(trained):
+def test_gate_variable_check_fails_for_a_trained_forget_bias(trained, config):
     forget_bias = [("Identity", None)] + list(trained.forget_bias[1:])
-    assert not sl.check_gates_own_no_variables(trained.readers, forget_bias, CONFIG).passed
+    assert not sl.check_gates_own_no_variables(trained.readers, forget_bias, config).passed
 
 
-def test_probe_adds_no_variables(trained):
+def test_probe_adds_no_variables(trained, config):
     """The one-step stack must reuse the trained variables, not make new ones."""
     names = [v.name for v in trained.graph.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES)]
-    assert len(names) == 2 * CONFIG.num_layers + 2 and not [n for n in names if n.startswith("probe")]
+    assert len(names) == 2 * config.num_layers + 2 and not [n for n in names if n.startswith("probe")]
 
 
 # --- (c) the gate equations ---------------------------------------------------------------
@@ -234,8 +252,8 @@ def test_gate_check_fails_with_the_untrained_weights(trained):
     assert not sl.check_gate_equations(trained.trace, reference_trace(trained, weights=trained.before)).passed
 
 
-def test_gate_check_fails_with_layers_in_the_wrong_order(trained):
-    layers = sl.stack_layers(trained.after, CONFIG)
+def test_gate_check_fails_with_layers_in_the_wrong_order(trained, config):
+    layers = sl.stack_layers(trained.after, config)
     layers[1], layers[2] = layers[2], layers[1]
     assert not sl.check_gate_equations(trained.trace, sl.reference_stack_trace(trained.sequences, layers)).passed
 
@@ -265,9 +283,9 @@ def test_gru_check_fails_with_reset_and_update_swapped(gru):
 # --- determinism, the recipe, bad input ---------------------------------------------------
 
 FINGERPRINT = (
-    "from tests.test_stacked_lstm import CONFIG, SEED, fingerprint, quiet\n"
+    "from tests.test_stacked_lstm import SEED, fingerprint, quiet, tiny_config\n"
     "from tf1_graphs import stacked_lstm as sl\n"
-    "print(fingerprint(sl.run_classifier(CONFIG, SEED, log=quiet)))\n")
+    "print(fingerprint(sl.run_classifier(tiny_config({cell!r}), SEED, log=quiet)))\n")
 
 
 def fingerprint(result):
@@ -279,16 +297,17 @@ def fingerprint(result):
     return digest.hexdigest()
 
 
-def test_same_seed_same_numbers_in_another_process(trained):
-    other = subprocess.run([sys.executable, "-c", FINGERPRINT], cwd=pathlib.Path(__file__).parents[1],
-                           capture_output=True, text=True, check=True)
+def test_same_seed_same_numbers_in_another_process(trained, config):
+    other = subprocess.run([sys.executable, "-c", FINGERPRINT.format(cell=config.cell)],
+                           cwd=pathlib.Path(__file__).parents[1], capture_output=True, text=True, check=True)
     assert other.stdout.strip().splitlines()[-1] == fingerprint(trained)
 
 
-def test_recipe_quick_run_passes_every_claim(tmp_path):
+@pytest.mark.parametrize("cell", CELL_KINDS)
+def test_recipe_quick_run_passes_every_claim(tmp_path, cell):
     from recipes import stacked_lstm as recipe
 
-    run = Run(recipe.NAME, str(tmp_path), seed=SEED, options={"gate_layer": 2}, echo=False)
+    run = Run(recipe.NAME, str(tmp_path), seed=SEED, cell=cell, options={"gate_layer": 2}, echo=False)
     recipe.run(run)
     run.finish(recipe)
     assert run.all_passed, [c.id for c in run.claims if not c.passed]

@@ -19,6 +19,7 @@ from collections import namedtuple
 import numpy as np
 
 from tf1_graphs import seed_everything, tf
+from tf1_graphs.cells import lstm_cell
 from tf1_graphs.claims import check_bit_exact, check_that
 
 QUESTION, ANSWER0, ANSWER1, ANSWER2 = (
@@ -46,6 +47,7 @@ class QuickConfig:
     phase_sequences = 25     # answer 1: sequences per phase before the frozen side switches
     min_gain = 0.1           # nats: how much lower the learned state's first-chunk loss must be
     log_every = 250
+    cell = "basic"           # the post's BasicLSTMCell; "block": the fused LSTMBlockCell (tf1_graphs.cells)
 
 
 class FullConfig(QuickConfig):
@@ -122,7 +124,7 @@ class QuestionGraph:
 
     def __init__(self, config):
         self.lstm_input, self.targets, self.keep_prob = _chunk_feeds(config)
-        self.cell = tf.contrib.rnn.BasicLSTMCell(config.num_lstm_cells, state_is_tuple=True)
+        self.cell = lstm_cell(config.cell, config.num_lstm_cells)
 
         init_vars = self.cell.zero_state(config.batch_size, tf.float32)
         init_c = tf.Variable(init_vars.c, trainable=True)
@@ -184,7 +186,7 @@ class StateScopeGraph:
     def __init__(self, config):
         batch_size, num_lstm_cells = config.batch_size, config.num_lstm_cells
         self.lstm_input, self.targets, self.keep_prob = _chunk_feeds(config)
-        self.cell = tf.contrib.rnn.BasicLSTMCell(num_lstm_cells, state_is_tuple=True)
+        self.cell = lstm_cell(config.cell, num_lstm_cells)
 
         with tf.variable_scope("state"):
             state_c = tf.Variable(tf.random_uniform([batch_size, num_lstm_cells], 0, 1), trainable=True)
@@ -380,7 +382,8 @@ def chunked_outputs(sess, model, inputs, start_state, carry):
 
 def unbroken_outputs(cell_weights, inputs, start_state):
     """One plain dynamic_rnn over the whole sequence, in a graph of its own with the given
-    kernel and bias: what chunking with a carried state must reproduce."""
+    kernel and bias: what chunking with a carried state must reproduce.  Always a
+    BasicLSTMCell, whichever cell the model runs, so a fused model is checked against it."""
     _, batch, _, depth = inputs.shape
     whole = inputs.transpose(1, 0, 2, 3).reshape(batch, -1, depth)
     graph = tf.Graph()

@@ -6,6 +6,10 @@ every weight and bias is trained, writes out the gate equations, and remarks tha
 keeps its gates in one combined matrix.  This module rebuilds those graphs, trains the
 answer's stack under a fully connected classification head, steps the same stack one call
 at a time to fetch every layer's state and gates, and checks each statement on the run.
+
+`config.cell = "block"` builds every LSTM as the fused LSTMBlockCell on the same variables.
+Its maths is BasicLSTMCell's, but one op does all of it: the checks that look inside a cell
+call read that op (see `CellAnatomy`).
 """
 import contextlib
 import logging
@@ -14,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from tensorflow.python.platform import tf_logging
 
-from tf1_graphs import reference, seed_everything, tf
+from tf1_graphs import cells, reference, seed_everything, tf
 from tf1_graphs.claims import check_close, check_that
 
 QUESTION = "003, question"
@@ -35,6 +39,36 @@ SHARED_CELL_HISTORY = (
     "which fails with a matmul dimension error when the input depth is not num_units.")
 
 
+@dataclass(frozen=True)
+class CellAnatomy:
+    """How one call of an LSTM cell kind shows in the graph, for the checks that look inside it.
+
+    BasicLSTMCell: a MatMul reads the kernel and a BiasAdd the bias, `split` cuts the result
+    into pre-activations i, j, f, o, and an AddV2 adds the constant forget bias to f.
+    LSTMBlockCell: one fused op reads kernel and bias and returns i, cs, f, o, ci, co, h:
+    the gates already activated (ci is tanh(j)); the forget bias is an attribute of the op,
+    and the op checks its input shapes only when it runs.
+    """
+    class_name: str
+    readers: dict            # variable ("kernel", "bias") -> type of the op that reads it
+    forget_bias_source: str  # what adds the forget bias to f
+    error_stage: str         # when a kernel too deep for its input fails: "build" or "run"
+    error_words: tuple       # words that error must contain
+    error_shown: str         # the expected error, as the claim shows it
+
+
+ANATOMY = {
+    "basic": CellAnatomy("BasicLSTMCell", {"kernel": "MatMul", "bias": "BiasAdd"}, "Const", "build",
+                         ("Dimensions must be equal", "MatMul"),
+                         "ValueError: Dimensions must be equal ... MatMul ..."),
+    "block": CellAnatomy("LSTMBlockCell", {"kernel": "LSTMBlockCell", "bias": "LSTMBlockCell"},
+                         "LSTMBlockCell attr", "run",
+                         ("InvalidArgumentError", "LSTMBlockCell", "w.dim_size(0) != input_size + cell_size"),
+                         "at session.run, InvalidArgumentError from LSTMBlockCell: "
+                         "w.dim_size(0) != input_size + cell_size ..."),
+}
+
+
 class QuickConfig:
     """The post's stack (2 units, 3 layers) on a toy task, trained for a few steps."""
     n_hidden = 2         # the asker's
@@ -47,6 +81,7 @@ class QuickConfig:
     learning_rate = 0.01
     log_every = 10
     probe_batch = 4      # sequences stepped through the trained stack to trace its gates
+    cell = "basic"       # the post's BasicLSTMCell; "block": the fused LSTMBlockCell (tf1_graphs.cells)
 
 
 class FullConfig(QuickConfig):
@@ -99,16 +134,16 @@ def captured_tf_warnings():
 
 
 def shared_cell_stack(config):
-    """The asker's stack: one BasicLSTMCell object listed num_layers times."""
-    lstm_cell = tf.contrib.rnn.BasicLSTMCell(config.n_hidden)
+    """The asker's stack: one LSTM cell object listed num_layers times."""
+    lstm_cell = cells.lstm_cell(config.cell, config.n_hidden)
     return tf.contrib.rnn.MultiRNNCell([lstm_cell] * config.num_layers)
 
 
 def one_cell_per_layer_stack(config):
-    """The answer's stack: a new BasicLSTMCell for every layer, built in a loop."""
+    """The answer's stack: a new LSTM cell for every layer, built in a loop."""
     lstm_cells = []
     for _ in range(config.num_layers):
-        lstm_cells.append(tf.contrib.rnn.BasicLSTMCell(config.n_hidden))
+        lstm_cells.append(cells.lstm_cell(config.cell, config.n_hidden))
     return tf.contrib.rnn.MultiRNNCell(lstm_cells)
 
 
@@ -163,12 +198,20 @@ class SharedStackRun:
     sequences: np.ndarray = None
     outputs: np.ndarray = None  # the top layer's outputs [batch, time, H]
     weights: dict = None        # variable name -> value
+    error_stage: str = None     # "build" or "run": when the error was raised
+
+
+def _kernel_error(error):
+    """'Type from OpType: message' of an error a kernel raised in session.run (the message's last line)."""
+    lines = [line.strip() for line in error.message.splitlines() if line.strip() and "[[" not in line]
+    return f"{type(error).__name__} from {error.op.type}: {lines[-1]}"
 
 
 def run_shared_stack(config, input_depth, seed):
     """Build the asker's stack over inputs of depth `input_depth`; run it if it builds.
 
-    A build that fails is a result here, not a crash: the error's first line is kept.
+    A build or a run that fails is a result here, not a crash: the error's message is kept
+    (BasicLSTMCell's MatMul fails while the graph is built, the fused kernel when it runs).
     """
     graph = tf.Graph()
     with graph.as_default():
@@ -181,13 +224,17 @@ def run_shared_stack(config, input_depth, seed):
             except ValueError as error:
                 return SharedStackRun(input_depth, graph, warnings,
                                       variable_listing(tf.trainable_variables()),
-                                      error=str(error).splitlines()[0])
+                                      error=str(error).splitlines()[0], error_stage="build")
         sequences = random_sequences(config, np.random.RandomState(seed), config.probe_batch, input_depth)
+        listing = variable_listing(tf.trainable_variables())
         with tf.Session(graph=graph) as session:
             session.run(tf.global_variables_initializer())
-            top, weights = session.run([outputs, {v.name: v for v in tf.trainable_variables()}],
-                                       {inputs: sequences})
-        listing = variable_listing(tf.trainable_variables())
+            try:
+                top, weights = session.run([outputs, {v.name: v for v in tf.trainable_variables()}],
+                                           {inputs: sequences})
+            except tf.errors.InvalidArgumentError as error:
+                return SharedStackRun(input_depth, graph, warnings, listing,
+                                      error=f"at session.run, {_kernel_error(error)}", error_stage="run")
     return SharedStackRun(input_depth, graph, warnings, listing, sequences=sequences, outputs=top, weights=weights)
 
 
@@ -210,7 +257,7 @@ def _consumer(tensor, op_type):
     return op
 
 
-def lstm_gate_ops(graph, layer_scope):
+def basic_lstm_gate_ops(graph, layer_scope):
     """{f, i, j, o} activation ops and the `f + forget_bias` op of one BasicLSTMCell call.
 
     The cell splits its one matmul's result into pre-activations i, j, f, o; the gates
@@ -222,6 +269,19 @@ def lstm_gate_ops(graph, layer_scope):
     gates = {"i": _consumer(pre["i"], "Sigmoid"), "j": _consumer(pre["j"], "Tanh"),
              "f": _consumer(forget_sum.outputs[0], "Sigmoid"), "o": _consumer(pre["o"], "Sigmoid")}
     return gates, forget_sum
+
+
+def fused_lstm_op(graph, layer_scope):
+    """The one LSTMBlockCell op of a fused cell call."""
+    return graph.get_operation_by_name(f"{layer_scope}/LSTMBlockCell")
+
+
+def lstm_gates(graph, layer_scope, kind):
+    """{f, i, j, o}: the gate activations of one cell call of `kind` (j: the candidate, tanh)."""
+    if kind == "block":
+        i, _, f, o, j, _, _ = fused_lstm_op(graph, layer_scope).outputs
+        return {"f": f, "i": i, "j": j, "o": o}
+    return {g: op.outputs[0] for g, op in basic_lstm_gate_ops(graph, layer_scope)[0].items()}
 
 
 def build_step_probe(config):
@@ -237,7 +297,7 @@ def build_step_probe(config):
         _, new_state = stacked_lstm_cell(step_input, state)
     graph = step_input.graph
     scopes = [layer.c.op.name.rsplit("/", 1)[0] for layer in new_state]
-    gates = [{g: op.outputs[0] for g, op in lstm_gate_ops(graph, scope)[0].items()} for scope in scopes]
+    gates = [lstm_gates(graph, scope, config.cell) for scope in scopes]
     return StepProbe(step_input, state, new_state, gates, scopes)
 
 
@@ -314,9 +374,12 @@ def variable_readers(graph, layer_scope):
                   if op.name.startswith(layer_scope + "/") for t in op.inputs if t.name in by_value)
 
 
-def forget_bias_source(graph, layer_scope):
-    """(op type, value) of what the cell adds to the forget gate's pre-activation."""
-    added = lstm_gate_ops(graph, layer_scope)[1].inputs[1]
+def forget_bias_source(graph, layer_scope, kind):
+    """(source, value) of what the cell adds to the forget gate's pre-activation: for
+    BasicLSTMCell the type of the op that feeds the add, for LSTMBlockCell the op's attribute."""
+    if kind == "block":
+        return "LSTMBlockCell attr", fused_lstm_op(graph, layer_scope).get_attr("forget_bias")
+    added = basic_lstm_gate_ops(graph, layer_scope)[1].inputs[1]
     return added.op.type, float(tf.get_static_value(added)) if added.op.type == "Const" else None
 
 
@@ -351,7 +414,7 @@ def run_classifier(config, seed, frozen_scope=None, log=print):
     scopes = model.probe.layer_scopes
     return ClassifierRun(graph, listing, before, after, losses, sequences, trace,
                          readers=[variable_readers(graph, s) for s in scopes],
-                         forget_bias=[forget_bias_source(graph, s) for s in scopes])
+                         forget_bias=[forget_bias_source(graph, s, config.cell) for s in scopes])
 
 
 def layer_weights(weights, layer):
@@ -479,14 +542,20 @@ def check_shared_stack_reuses_weights(run, config):
 
 
 def check_shared_stack_dimension_error(run, config):
-    observed = run.error or "the graph built without error"
+    """BasicLSTMCell's MatMul refuses the shapes while the graph is built; the fused kernel
+    checks them only when it runs, so there the graph builds and its first run fails."""
+    anatomy = ANATOMY[config.cell]
+    observed = run.error or "the graph built and ran without error"
+    consequence, method = {
+        "build": ("the graph cannot be built", "build dynamic_rnn over the asker's stack and catch the error"),
+        "run": ("the stack cannot run (LSTMBlockCell checks shapes when it runs, not when the graph is built)",
+                "build dynamic_rnn over the asker's stack, run it, and catch the error")}[anatomy.error_stage]
     return check_that(
         "q-shared-cell-dimension-error", QUESTION,
         f"With an input depth ({run.input_depth}) other than n_hidden ({config.n_hidden}), the shared cell's "
-        "kernel, sized for layer 0's input, cannot take layer 1's, and the graph cannot be built.",
-        "build dynamic_rnn over the asker's stack and catch the error",
-        "ValueError: Dimensions must be equal ... MatMul ...", observed,
-        run.error is not None and "Dimensions must be equal" in run.error and "MatMul" in run.error)
+        f"kernel, sized for layer 0's input, cannot take layer 1's, and {consequence}.",
+        method, anatomy.error_shown, observed,
+        run.error_stage == anatomy.error_stage and all(word in run.error for word in anatomy.error_words))
 
 
 def check_loop_distinct_kernels(run, config):
@@ -568,10 +637,13 @@ def check_frozen_scope_unchanged(before, after, frozen_scope):
 
 
 def check_gates_own_no_variables(readers, forget_bias, config):
-    """In each layer's cell call, only the kernel's matmul and the bias' add read a variable; f's +1 is a constant."""
-    expected = [[(f"{lstm_layer_scope(k)}/bias:0", "BiasAdd"), (f"{lstm_layer_scope(k)}/kernel:0", "MatMul")]
+    """In each layer's cell call, only the kernel's matmul and the bias' add read a variable (the fused
+    cell: its one op); f's +1 is a constant (the fused cell: an attribute of that op)."""
+    anatomy = ANATOMY[config.cell]
+    expected = [sorted((f"{lstm_layer_scope(k)}/{variable}:0", op_type)
+                       for variable, op_type in anatomy.readers.items())
                 for k in range(config.num_layers)]
-    constant = [("Const", 1.0)] * config.num_layers
+    constant = [(anatomy.forget_bias_source, 1.0)] * config.num_layers
     readers = [sorted(layer) for layer in readers]
 
     def show(layers, biases):
