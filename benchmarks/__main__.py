@@ -57,14 +57,11 @@ def sine_generation_rows(repeats, steps=1000):
     graph, answers = fb.build_graph(0, fb.build_answers, config, data)
     session = tf.Session(graph=graph)
     session.run(answers.init)
-    prime = data.sine[:, :1]
-    stats = harness.time_side_by_side({
-        "loop": lambda: fb.generate_by_feeding(session, answers.model, prime, steps),
-        "in_graph": lambda: fb.generate_in_graph(session, answers.self_feeding, prime, steps)}, repeats)
+    stats = fb.time_generation(session, answers, data.sine[:, :1], steps, repeats)
     name = "generation, sine (002)"
-    return [harness.row(name, "feed_dict loop, one run per step (answer 1)", stats["loop"], steps, "us/step"),
+    return [harness.row(name, "feed_dict loop, one run per step (answer 1)", stats["feed_dict_loop"], steps, "us/step"),
             harness.row(name, "tf.while_loop, one run (answer 3)", stats["in_graph"], steps, "us/step",
-                        baseline=stats["loop"])]
+                        baseline=stats["feed_dict_loop"])]
 
 
 def shakespeare_generation_rows(repeats, steps=50):

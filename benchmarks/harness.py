@@ -1,46 +1,14 @@
-"""Timing and reporting for the benchmarks: medians with their spread, ratios, the machine.
+"""Reporting for the benchmarks: result rows with their spread and ratio, the machine, the table.
 
-Every comparison is timed side by side in one process (alternating the variants, so a
-slow spell of the machine hits all of them alike) and reported as a ratio to its
-baseline.  Spread is min-max over the repeats; the median is what the ratios use.
+Every comparison is timed side by side in one process (tf1_graphs.timing) and reported
+as a ratio to its baseline.  Spread is min-max over the repeats; ratios use the medians.
 """
 import os
 import platform
-import statistics
-import time
 
 import numpy as np
 
-
-def time_call(fn, repeats, warmup=1):
-    """Seconds per call of `fn`: {median, min, max, samples}, after `warmup` untimed calls."""
-    for _ in range(warmup):
-        fn()
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return summary(samples)
-
-
-def summary(samples):
-    return {"median": statistics.median(samples), "min": min(samples), "max": max(samples),
-            "samples": list(samples)}
-
-
-def time_side_by_side(variants, repeats, warmup=1):
-    """{name: summary} for callables {name: fn}, timed in interleaved rounds."""
-    for fn in variants.values():
-        for _ in range(warmup):
-            fn()
-    samples = {name: [] for name in variants}
-    for _ in range(repeats):
-        for name, fn in variants.items():
-            start = time.perf_counter()
-            fn()
-            samples[name].append(time.perf_counter() - start)
-    return {name: summary(s) for name, s in samples.items()}
+from tf1_graphs.timing import time_call, time_side_by_side  # noqa: F401  (the benchmarks' timers)
 
 
 def cpu_model():

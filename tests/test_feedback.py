@@ -6,9 +6,6 @@ The graphs are built and trained once per module; the answers' graphs once per c
 (the post's float64 BasicLSTMCell and the fused LSTMBlockCell, in float32), so every
 answer test runs for both.
 """
-import argparse
-import importlib.util
-import json
 import os
 import subprocess
 import sys
@@ -341,13 +338,13 @@ def test_original_reshape_is_wrong_only_for_a_batch(answers, config, data):
 
 def test_timing_summary(answers, data):
     _, ans, session = answers
-    summary = fb.time_generation(session, ans, data.sine[:, :1], steps=5, repeats=2)
-    for name in ("answer1_feed_dict_loop", "answer3_while_loop"):
-        assert 0 < summary[name]["min_us_per_step"] <= summary[name]["median_us_per_step"] <= summary[name]["max_us_per_step"]
-    assert summary["speedup_median"] > 0 and "faster" in fb.describe_timing(summary)
+    timing = fb.time_generation(session, ans, data.sine[:, :1], steps=5, repeats=2)
+    for name in ("feed_dict_loop", "in_graph"):
+        assert 0 < timing[name]["min"] <= timing[name]["median"] <= timing[name]["max"]
+    assert "faster" in fb.describe_timing(timing, 5)
 
 
-# --- determinism, bad input, the benchmark ------------------------------------------------------
+# --- determinism and bad input ------------------------------------------------------------------
 
 INITIAL_NUMBERS = """
 import numpy as np
@@ -388,24 +385,3 @@ def test_too_few_generated_steps_is_a_user_error(tmp_path):
     with pytest.raises(UserError, match="at least one period"):
         steps_for(10)
     assert steps_for(None) == 300 and steps_for(62) == 62
-    with pytest.raises(argparse.ArgumentTypeError, match="whole number"):
-        recipe.whole_number("ten")
-
-
-def load_benchmark():
-    spec = importlib.util.spec_from_file_location("feedback_generation",
-                                                  os.path.join(ROOT, "benchmarks", "feedback_generation.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_benchmark_writes_json(tmp_path, capsys):
-    benchmark = load_benchmark()
-    out = tmp_path / "timing.json"
-    assert benchmark.main([str(out), "--steps", "5", "--repeats", "1"]) == 0
-    summary = json.loads(out.read_text())
-    assert summary["steps"] == 5 and summary["answer3_while_loop"]["median_us_per_step"] > 0
-    with pytest.raises(SystemExit) as exit_info:
-        benchmark.main([str(out), "--steps", "1"])
-    assert exit_info.value.code == 2 and "expected a number >= 2" in capsys.readouterr().err

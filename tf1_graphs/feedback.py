@@ -24,6 +24,7 @@ import numpy as np
 from tf1_graphs import seed_everything, tf
 from tf1_graphs.cells import lstm_cell
 from tf1_graphs.claims import check_bit_exact, check_close, check_that
+from tf1_graphs.timing import time_side_by_side
 
 QUESTION = "002, question"
 ANSWER_1 = "002, answer 1"
@@ -406,41 +407,21 @@ def generate_in_graph(session, head, prime, steps):
 
 # --- timing (reported, never pass/fail) -------------------------------------------------------
 
-def _seconds(fn, repeats):
-    fn()  # warm-up: the first run of a graph pays for its setup
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return np.array(times)
-
-
 def time_generation(session, answers, prime, steps, repeats):
-    """Microseconds per generated step of answer 1's feed_dict loop and answer 3's while_loop.
+    """Seconds per run of answer 1's feed_dict loop and of answer 3's while_loop, side by side.
 
-    Both start from the same prime; median, min and max over `repeats` timed runs.
+    Both generate `steps` values from the same prime: {"feed_dict_loop": summary, "in_graph": summary}.
     """
-    loop = _seconds(lambda: generate_by_feeding(session, answers.model, prime, steps), repeats)
-    graph = _seconds(lambda: generate_in_graph(session, answers.self_feeding, prime, steps), repeats)
-    summary = {}
-    for name, seconds in (("answer1_feed_dict_loop", loop), ("answer3_while_loop", graph)):
-        per_step = seconds / steps * 1e6
-        summary[name] = {"median_us_per_step": float(np.median(per_step)),
-                         "min_us_per_step": float(per_step.min()), "max_us_per_step": float(per_step.max())}
-    summary["speedup_median"] = float(np.median(loop) / np.median(graph))
-    summary.update(steps=steps, repeats=repeats)
-    return summary
+    return time_side_by_side({
+        "feed_dict_loop": lambda: generate_by_feeding(session, answers.model, prime, steps),
+        "in_graph": lambda: generate_in_graph(session, answers.self_feeding, prime, steps)}, repeats)
 
 
-def describe_timing(summary):
-    loop, graph = summary["answer1_feed_dict_loop"], summary["answer3_while_loop"]
-    return (f"answer 1 feed_dict loop {loop['median_us_per_step']:.0f} us/step "
-            f"(min {loop['min_us_per_step']:.0f}, max {loop['max_us_per_step']:.0f}); "
-            f"answer 3 while_loop {graph['median_us_per_step']:.1f} us/step "
-            f"(min {graph['min_us_per_step']:.1f}, max {graph['max_us_per_step']:.1f}); "
-            f"in-graph is {summary['speedup_median']:.1f}x faster "
-            f"({summary['steps']} steps, median of {summary['repeats']})")
+def describe_timing(timing, steps):
+    loop, graph = (1e6 * timing[k]["median"] / steps for k in ("feed_dict_loop", "in_graph"))
+    return (f"answer 1 feed_dict loop {loop:.0f} us/step, answer 3 while_loop {graph:.1f} us/step: "
+            f"in-graph is {loop / graph:.1f}x faster ({steps} steps, median of "
+            f"{len(timing['in_graph']['samples'])})")
 
 
 # --- checks: each returns a Claim; the recipe and the tests use the same ones ----------------
