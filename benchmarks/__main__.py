@@ -11,7 +11,7 @@ import sys
 
 import numpy as np
 
-from benchmarks import harness
+from benchmarks import first_step, harness
 from benchmarks.models import (RNN_KINDS, shakespeare_step_flops, shakespeare_training_step,
                                sine_training_step)
 from benchmarks.sizes import ShakespeareSizes, SineSizes
@@ -120,7 +120,13 @@ def matmul_ceiling_rows(step_stats, repeats, sizes=ShakespeareSizes):
     return rows
 
 
-SECTIONS = ("generation", "training", "ceiling")
+def first_step_rows(repeats):
+    stats = harness.time_side_by_side(first_step.RECIPES, repeats)
+    return [harness.row("build graph + first step", name, stats[name], 1, "ms", note="quick-mode sizes"
+                        if name != "shakespeare" else "the cookbook's sizes") for name in first_step.RECIPES]
+
+
+SECTIONS = ("generation", "training", "ceiling", "first-step")
 
 
 def main(argv=None):
@@ -141,6 +147,8 @@ def main(argv=None):
         rows += sine_rows + shakespeare_rows
         if "ceiling" in args.only:
             rows += matmul_ceiling_rows(step_stats, args.repeats)
+    if "first-step" in args.only:
+        rows += first_step_rows(args.repeats)
     machine = harness.machine()
     table = harness.markdown(rows, machine)
     print(table)

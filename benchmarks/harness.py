@@ -36,9 +36,10 @@ def row(benchmark, variant, stats, per, unit, baseline=None, note=""):
              "seconds": {k: stats[k] for k in ("median", "min", "max")}}
     if unit.endswith("/s"):
         entry.update(median=per / stats["median"], low=per / stats["max"], high=per / stats["min"])
-    else:  # a time per item, in microseconds
-        entry.update(median=1e6 * stats["median"] / per, low=1e6 * stats["min"] / per,
-                     high=1e6 * stats["max"] / per)
+    else:  # a time per item, in the unit's scale
+        scale = {"ms": 1e3}.get(unit, 1e6)
+        entry.update(median=scale * stats["median"] / per, low=scale * stats["min"] / per,
+                     high=scale * stats["max"] / per)
     if baseline is not None:
         entry["ratio"] = baseline["median"] / stats["median"]  # > 1: faster than the baseline
     return entry
