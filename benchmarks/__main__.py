@@ -20,6 +20,7 @@ from tf1_graphs import seed_everything, tf
 from tf1_graphs import shakespeare as shk
 from tf1_graphs.files import atomic_write, atomic_write_json
 from tf1_graphs.recipe import at_least
+from tf1_graphs.timing import summary, time_call, time_side_by_side
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RNN_LABELS = {"dynamic_rnn": "dynamic_rnn(BasicLSTMCell) (posts)", "rnn_decoder": "rnn_decoder static unroll (cookbook)",
@@ -33,20 +34,21 @@ def keras3(which, repeats):
                                                                  if k != "TF_USE_LEGACY_KERAS"})
     if result.returncode != 0:
         raise RuntimeError(f"keras3 benchmark failed: {result.stderr.strip().splitlines()[-1]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    measured = json.loads(result.stdout.strip().splitlines()[-1])
+    return measured["keras"], summary(measured["samples"])
 
 
-def training_rows(name, build, tokens, repeats):
+def training_rows(name, model, build, tokens, repeats):
     """Tokens per second of one training step, for every RNN kind side by side, then Keras 3."""
     steps = {}
     for kind in RNN_KINDS:
         session, train, *feed = build(kind)
         steps[kind] = (lambda s=session, t=train, f=(feed[0] if feed else None): s.run(t, feed_dict=f))
-    stats = harness.time_side_by_side(steps, repeats)
+    stats = time_side_by_side(steps, repeats)
     base = stats["dynamic_rnn"]
     rows = [harness.row(name, RNN_LABELS[k], stats[k], tokens, "tokens/s", base) for k in RNN_KINDS]
-    keras_stats = keras3("sine" if name.startswith("sine") else "shakespeare", repeats)
-    rows.append(harness.row(name, f"Keras {keras_stats['keras']} LSTM, train_on_batch", keras_stats, tokens,
+    keras_version, keras_stats = keras3(model, repeats)
+    rows.append(harness.row(name, f"Keras {keras_version} LSTM, train_on_batch", keras_stats, tokens,
                             "tokens/s", base, note="own process, run after the others"))
     return rows, stats
 
@@ -92,7 +94,7 @@ def shakespeare_generation_rows(repeats, steps=50):
     def in_graph():
         session.run(unrolled.model_output, {unrolled.x_data: first_words, unrolled.initial_state: start})
 
-    stats = harness.time_side_by_side({"loop": feed_dict_loop, "in_graph": in_graph}, repeats)
+    stats = time_side_by_side({"loop": feed_dict_loop, "in_graph": in_graph}, repeats)
     name = "generation, Shakespeare (001)"
     return [harness.row(name, "feed_dict loop, one run per word (sample())", stats["loop"], steps, "us/word"),
             harness.row(name, "rnn_decoder loop_function, one run", stats["in_graph"], steps, "us/word",
@@ -109,7 +111,7 @@ def matmul_ceiling_rows(step_stats, repeats, sizes=ShakespeareSizes):
         session = tf.Session(graph=graph)
         session.run(tf.global_variables_initializer())
     flops = 2 * sizes.batch * sizes.seq_len * sizes.units * sizes.vocab
-    ceiling = harness.time_call(lambda: session.run(product), repeats)
+    ceiling = time_call(lambda: session.run(product), repeats)
     rows = [harness.row("FLOP rate, Shakespeare step", "plain matmul [5000,128]x[128,8009] (ceiling)",
                         ceiling, flops / 1e9, "GFLOP/s")]
     for kind, stats in step_stats.items():
@@ -121,7 +123,7 @@ def matmul_ceiling_rows(step_stats, repeats, sizes=ShakespeareSizes):
 
 
 def first_step_rows(repeats):
-    stats = harness.time_side_by_side(first_step.RECIPES, repeats)
+    stats = time_side_by_side(first_step.RECIPES, repeats)
     return [harness.row("build graph + first step", name, stats[name], 1, "ms", note="quick-mode sizes"
                         if name != "shakespeare" else "the cookbook's sizes") for name in first_step.RECIPES]
 
@@ -139,10 +141,10 @@ def main(argv=None):
     if "generation" in args.only:
         rows += sine_generation_rows(args.repeats) + shakespeare_generation_rows(args.repeats)
     if "training" in args.only or "ceiling" in args.only:
-        sine_rows, _ = training_rows("training, sine (002)", sine_training_step,
+        sine_rows, _ = training_rows("training, sine (002)", "sine", sine_training_step,
                                      SineSizes.n_samples * SineSizes.batch, args.repeats)
         shakespeare_rows, step_stats = training_rows(
-            "training, Shakespeare (001)", shakespeare_training_step,
+            "training, Shakespeare (001)", "shakespeare", shakespeare_training_step,
             ShakespeareSizes.batch * ShakespeareSizes.seq_len, args.repeats)
         rows += sine_rows + shakespeare_rows
         if "ceiling" in args.only:

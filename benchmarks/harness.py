@@ -8,8 +8,6 @@ import platform
 
 import numpy as np
 
-from tf1_graphs.timing import time_call, time_side_by_side  # noqa: F401  (the benchmarks' timers)
-
 
 def cpu_model():
     try:

@@ -2,11 +2,13 @@
 
 Runs in its own process (`python -m benchmarks.keras3_lstm sine|shakespeare REPEATS`),
 because Keras 3 needs TensorFlow's v2 behaviour, which tf1_graphs turns off for its
-whole process.  Prints the seconds per training step as JSON.
+whole process; so it cannot import tf1_graphs (nor its timer) and times its steps itself.
+Prints the seconds of each timed training step as JSON.
 """
 import json
 import os
 import sys
+import time
 
 os.environ.pop("TF_USE_LEGACY_KERAS", None)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -14,7 +16,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from benchmarks.harness import time_call  # noqa: E402
 from benchmarks.sizes import ShakespeareSizes, SineSizes  # noqa: E402
 
 
@@ -37,11 +38,15 @@ def shakespeare_model(sizes=ShakespeareSizes):
     return model, words, np.roll(words, -1, axis=1)
 
 
-def main(which, repeats):
+def main(which, repeats, warmup=2):
     keras.utils.set_random_seed(0)
     model, x, y = {"sine": sine_model, "shakespeare": shakespeare_model}[which]()
-    stats = time_call(lambda: model.train_on_batch(x, y), repeats, warmup=2)
-    print(json.dumps({"keras": keras.__version__, **stats}))
+    seconds = []
+    for step in range(warmup + repeats):  # the first calls trace and compile the train function
+        start = time.perf_counter()
+        model.train_on_batch(x, y)
+        seconds.append(time.perf_counter() - start)
+    print(json.dumps({"keras": keras.__version__, "samples": seconds[warmup:]}))
 
 
 if __name__ == "__main__":
