@@ -4,11 +4,15 @@ The legacy `nn.rnn_cell` classes and `layers` functions only exist with tf-keras
 TensorFlow picks its Keras once, at first import, from TF_USE_LEGACY_KERAS.  So the
 variable must be set before `import tensorflow`, and a TensorFlow already loaded the
 Keras 3 way cannot be repaired afterwards: we refuse it with a message that says why.
+
+TensorFlow's native start-up notes (oneDNN on, no CUDA driver found) bypass
+TF_CPP_MIN_LOG_LEVEL in 2.21 and would open every recipe's output; they are dropped while
+TensorFlow loads and looks for devices.  Python errors raised meanwhile are unaffected.
 """
+import contextlib
 import os
 import sys
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # C++ start-up chatter, not errors
+import warnings
 
 if "tensorflow" in sys.modules and os.environ.get("TF_USE_LEGACY_KERAS") != "1":
     raise ImportError(
@@ -17,12 +21,27 @@ if "tensorflow" in sys.modules and os.environ.get("TF_USE_LEGACY_KERAS") != "1":
         "Import tf1_graphs before tensorflow, or run with TF_USE_LEGACY_KERAS=1 in the environment."
     )
 os.environ["TF_USE_LEGACY_KERAS"] = "1"
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import tensorflow  # noqa: E402  (must come after the variable is set)
+
+@contextlib.contextmanager
+def _native_stderr_dropped():
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(os.devnull, "w") as devnull:
+        os.dup2(devnull.fileno(), 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+with _native_stderr_dropped():
+    import tensorflow
+
+    tensorflow.config.list_physical_devices()  # the device search, with its CUDA notes, happens here
 
 tensorflow.get_logger().setLevel("ERROR")  # the v1 API warns on every call; recipes opt back in
 tensorflow.compat.v1.disable_v2_behavior()  # reference variables and v1 control flow, as in TF 1.x
-
-import warnings  # noqa: E402
-
 warnings.filterwarnings("ignore", message=r".*is deprecated", category=UserWarning)
