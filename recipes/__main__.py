@@ -25,7 +25,7 @@ class Parser(argparse.ArgumentParser):
 
 
 def add_common(parser):
-    parser.add_argument("--seed", type=at_least(0), default=0,
+    parser.add_argument("--seed", type=at_least(0, most=2**32 - 1), default=0,
                         help="seed for Python, NumPy and the graphs (default 0): same seed, same numbers")
     parser.add_argument("--out", default="out", help="output folder (default ./out); each recipe writes OUT/NAME/")
     mode = parser.add_mutually_exclusive_group()
@@ -69,21 +69,41 @@ def build_parser(modules):
 
 def run_recipe(module, args, echo=True):
     """Run one recipe; returns its Run (claims and all)."""
-    from tf1_graphs.recipe import Run
+    from tf1_graphs.recipe import Run, UserError
 
     options = {k: v for k, v in vars(args).items() if k not in ("verb", "name", "seed", "out", "full", "cell")}
-    run = Run(module.NAME, args.out, seed=args.seed, full=args.full, cell=args.cell, options=options, echo=echo)
+    try:
+        run = Run(module.NAME, args.out, seed=args.seed, full=args.full, cell=args.cell, options=options, echo=echo)
+    except OSError as error:
+        raise UserError(f"cannot write the results under {args.out!r}: {error.strerror}") from None
     try:
         run.log(f"== {module.TITLE} ({module.DOCUMENT}), {run.mode} mode, seed {run.seed}, cell {run.cell}, "
                 f"started {time.strftime('%Y-%m-%d %H:%M:%S')}")
         module.run(run)
+        failed = [c.id for c in run.claims if not c.passed]
+        run.log(f"== {module.NAME}: {len(run.claims) - len(failed)} of {len(run.claims)} claims passed"
+                + (f"; failed: {', '.join(failed)}" if failed else ""))
         run.finish(module)
     finally:
         run.close()
-    failed = [c.id for c in run.claims if not c.passed]
-    run_summary = f"{len(run.claims) - len(failed)} of {len(run.claims)} claims passed"
-    print(f"== {module.NAME}: {run_summary}" + (f"; failed: {', '.join(failed)}" if failed else ""))
     return run
+
+
+def run_reporting_errors(module, args, errors):
+    """Run a recipe for `run` or `all`; an error is recorded in `errors`, not raised. Returns the exit status."""
+    from tf1_graphs.recipe import UserError
+
+    try:
+        return 0 if run_recipe(module, args).all_passed else EXIT_CLAIM_FAILED
+    except UserError as error:  # e.g. no corpus: in `all`, the others still run
+        errors[module.NAME] = str(error)
+        print(f"error: {module.NAME}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as error:  # a bug: show where, and keep the other recipes' results
+        errors[module.NAME] = f"{type(error).__name__}: {error}"
+        traceback.print_exc()
+        print(f"== {module.NAME}: ERROR {errors[module.NAME]}", file=sys.stderr)
+        return EXIT_RECIPE_ERROR
 
 
 def main(argv=None):
@@ -101,25 +121,12 @@ def main(argv=None):
             print(f"report: {write_report(args.out, RECIPES)}")
             return 0
         if args.verb == "run":
-            run = run_recipe(modules[args.name], args)
-            return 0 if run.all_passed else EXIT_CLAIM_FAILED
+            return run_reporting_errors(modules[args.name], args, {})
         if args.verb == "all":
-            status, errors = 0, {}
-            for name, module in modules.items():
-                try:
-                    if not run_recipe(module, args).all_passed:
-                        status = status or EXIT_CLAIM_FAILED
-                except UserError as error:  # e.g. no corpus: the others still run
-                    errors[name] = str(error)
-                    print(f"== {name}: error: {error}", file=sys.stderr)
-                    status = EXIT_RECIPE_ERROR
-                except Exception as error:  # one recipe's crash must not hide the others' results
-                    errors[name] = f"{type(error).__name__}: {error}"
-                    print(f"== {name}: ERROR {errors[name]}", file=sys.stderr)
-                    traceback.print_exc()
-                    status = EXIT_RECIPE_ERROR
+            errors = {}
+            statuses = [run_reporting_errors(module, args, errors) for module in modules.values()]
             print(f"report: {write_report(args.out, RECIPES, errors)}")
-            return status
+            return max(statuses)  # the worst: a crash (3), bad input (2), a failed claim (1)
         return args.handler(args)
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -43,7 +43,8 @@ DEVIATIONS = [
     "final weights can be sampled and resumed. Next to each checkpoint, a progress file (iteration, epoch, "
     "position in the epoch, the shuffle order and its RNG state, the carried LSTM state, the losses and "
     "samples) lets --resume continue bit for bit; the shuffle uses its own random.Random(seed) instead of "
-    "Python's global generator, which the cell initializer also draws from.",
+    "Python's global generator, so that its state can be saved and restored without depending on any other "
+    "user of `random`.",
     "sample(): a prime word outside the vocabulary is a one-line error naming every unknown word (the "
     "original: KeyError); the one index with no word (vocab_size = len(ix2vocab) + 1, and 'unknown' is itself "
     "a frequent word whose number is taken over by index 0) ends the sentence like index 0 instead of raising "

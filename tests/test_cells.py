@@ -67,6 +67,12 @@ def test_gru_cell_equals_reference(session):
                          params["candidate/kernel:0"], params["candidate/bias:0"])
         expected.append(h)
     assert _diff(out, np.stack(expected, axis=1)) <= F32_ATOL and _diff(final, h) <= F32_ATOL
+    reset_update_swapped = np.concatenate(np.split(params["gates/kernel:0"], 2, axis=1)[::-1], axis=1)
+    h = np.zeros((BATCH, UNITS))
+    for t in range(TIME):  # the broken twin: reset and update gates read from each other's columns
+        h = ref.gru_step(inputs[:, t], h, reset_update_swapped, params["gates/bias:0"],
+                         params["candidate/kernel:0"], params["candidate/bias:0"])
+    assert _diff(final, h) > F32_ATOL
 
 
 def test_multi_rnn_cell_of_distinct_cells_equals_stacked_reference(session):

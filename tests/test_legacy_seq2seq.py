@@ -25,6 +25,8 @@ def test_rnn_decoder_equals_static_rnn_bit_exact(session):
     a, b = session.run([(decoded, decoded_state), (unrolled, unrolled_state)])
     np.testing.assert_array_equal(np.stack(a[0]), np.stack(b[0]))
     np.testing.assert_array_equal(a[1].c, b[1].c)
+    reversed_order, _ = tf.nn.static_rnn(cell, inputs[::-1], initial_state=zero)  # the broken twin
+    assert np.abs(np.stack(a[0]) - np.stack(session.run(reversed_order))).max() > 1e-3
 
 
 def _feedback(output, step):

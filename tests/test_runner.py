@@ -101,3 +101,31 @@ def test_result_files_are_readable_by_others(tmp_path):
 
     atomic_write(tmp_path / "result.txt", "x")
     assert (tmp_path / "result.txt").stat().st_mode & 0o044 == 0o044
+
+
+def test_the_report_names_the_command_that_reproduces_a_result():
+    from tf1_graphs.report import command_line
+
+    result = {"mode": "full", "seed": 3, "cell": "block",
+              "options": {"resume": True, "prime": ["thou art", "to"], "corpus": "/c.txt"}}
+    assert command_line("shakespeare", result) == (
+        'python -m recipes run shakespeare --full --seed 3 --cell block --resume '
+        '--prime "thou art" --prime to --corpus /c.txt')
+
+
+def test_unwritable_output_and_empty_report_are_one_line_errors(tmp_path, capsys):
+    from recipes.__main__ import main
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    assert main(["run", "stacked_lstm", "--out", str(blocker)]) == EXIT_USAGE
+    assert "cannot write the results under" in capsys.readouterr().err
+    assert main(["report", "--out", str(tmp_path / "empty")]) == EXIT_USAGE
+    assert "no results" in capsys.readouterr().err
+
+
+def test_a_seed_numpy_cannot_take_is_refused(capsys):
+    parser = build_parser({"fake": _fake_recipe([])})
+    with pytest.raises(SystemExit):
+        parser.parse_args(["run", "fake", "--seed", str(2**32)])
+    assert "expected a number <= 4294967295" in capsys.readouterr().err

@@ -13,7 +13,8 @@ with tf.Graph().as_default():
     seed_everything(int(sys.argv[1]))
     x = tf.random_normal([4, 6, 3])
     cell = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.BasicLSTMCell(8) for _ in range(2)])
-    outputs, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.DropoutWrapper(cell, output_keep_prob=0.7), x, dtype=tf.float32)
+    outputs, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.DropoutWrapper(cell, output_keep_prob=0.7), x, dtype=tf.float32,
+                                   parallel_iterations=1)  # dropout masks drawn in a fixed order (README)
     logits = tf.layers.dense(outputs, 5)
     labels = tf.random_uniform([4, 6], 0, 5, dtype=tf.int32)
     loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits))
@@ -23,6 +24,20 @@ with tf.Graph().as_default():
         losses = [sess.run([loss, train])[0] for _ in range(20)]
         weights = sess.run(tf.trainable_variables())
 print(hashlib.sha256(np.asarray(losses).tobytes() + b"".join(w.tobytes() for w in weights)).hexdigest())
+"""
+
+# tf1_graphs, the graph seed alone (what a TF 1.x post sets), Python's `random` left unseeded:
+# the LSTM kernel is still the same in every process, because v2 behaviour is off.
+GRAPH_SEED_ONLY = """
+import hashlib
+from tf1_graphs import tf
+with tf.Graph().as_default():
+    tf.set_random_seed(7)
+    cell = tf.nn.rnn_cell.BasicLSTMCell(8)
+    tf.nn.dynamic_rnn(cell, tf.zeros([4, 6, 3]), dtype=tf.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        print(hashlib.sha256(sess.run(cell.weights[0]).tobytes()).hexdigest())
 """
 
 # Plain TensorFlow with only eager execution turned off, as many ports do: the graph seed is set,
@@ -60,3 +75,7 @@ def test_another_seed_gives_other_numbers():
 
 def test_the_seeding_trap_without_tf1_graphs():
     assert _digest_in_new_process(TRAP) != _digest_in_new_process(TRAP)
+
+
+def test_with_tf1_graphs_the_graph_seed_alone_fixes_the_lstm_weights():
+    assert _digest_in_new_process(GRAPH_SEED_ONLY) == _digest_in_new_process(GRAPH_SEED_ONLY)

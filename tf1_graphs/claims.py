@@ -47,7 +47,10 @@ def check_close(id, source, statement, actual, desired, atol, method="max |actua
 
 
 def check_bit_exact(id, source, statement, actual, desired, method="element-wise equality, no tolerance"):
-    """PASS only when the arrays are identical, bit for bit (same shape, dtype kind, values)."""
+    """PASS only when the arrays have the same shape and equal values, element by element.
+
+    `np.array_equal`: no tolerance at all, but float32 1.5 equals float64 1.5 and -0.0 equals 0.0.
+    """
     actual, desired = np.asarray(actual), np.asarray(desired)
     same = actual.shape == desired.shape and np.array_equal(actual, desired)
     observed = "identical" if same else (

@@ -450,8 +450,9 @@ def check_printed_loop_fails(error):
         "question-loop-appends-whole-array", QUESTION,
         "The printed sampling loop appends each whole prediction array as one value, "
         "so the next np.array(test_vals) cannot be built.",
-        "run the loop as printed for 3 calls",
-        "a ValueError from np.array", observed, error is not None)
+        "run the loop as printed for 3 calls; the error must be np.array's ragged-sequence one",
+        "a ValueError from np.array (inhomogeneous shape)", observed,
+        isinstance(error, ValueError) and "inhomogeneous" in str(error))
 
 
 def check_reruns_prefix(sampling, whole_outputs):
@@ -492,8 +493,10 @@ def check_printed_answer1_fails(error):
     return check_that(
         "answer1-printed-state-dtype-fails", ANSWER_1,
         "As printed, answer 1's float32 zero state does not fit the float64 model.",
-        "build the answer's graph with `zero_state(batch_size, dtype=tf.float32)`",
-        "graph construction raises", observed, error is not None)
+        "build the answer's graph with `zero_state(batch_size, dtype=tf.float32)`; the error "
+        "must name both float64 and float32",
+        "graph construction raises a float64/float32 mismatch", observed,
+        error is not None and "float64" in str(error) and "float32" in str(error))
 
 
 def check_steps_match_sequence(stepped, whole):

@@ -17,8 +17,8 @@ class UserError(Exception):
     """Bad input from the user: the runner prints the message as one line and exits non-zero."""
 
 
-def at_least(minimum):
-    """An argparse type: a whole number >= `minimum`, else a one-line usage error saying so."""
+def at_least(minimum, most=None):
+    """An argparse type: a whole number >= `minimum` (and <= `most`), else a one-line usage error."""
     def parse(text):
         try:
             value = int(text)
@@ -26,6 +26,8 @@ def at_least(minimum):
             raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"expected a number >= {minimum}, got {value}")
+        if most is not None and value > most:
+            raise argparse.ArgumentTypeError(f"expected a number <= {most}, got {value}")
         return value
     return parse
 
@@ -101,6 +103,7 @@ class Run:
         atomic_write_json(self.path("claims.json"), {
             "recipe": self.name, "document": module.DOCUMENT, "title": module.TITLE,
             "source": module.SOURCE, "mode": self.mode, "seed": self.seed, "cell": self.cell,
+            "options": {k: v for k, v in self.options.items() if v not in (None, False)},
             "deviations": list(module.DEVIATIONS), "plots": self.plots,
             "measurements": self.measurements,
             "claims": [c.to_dict() for c in self.claims],

@@ -7,6 +7,7 @@ import json
 import os
 
 from tf1_graphs.files import atomic_write
+from tf1_graphs.recipe import UserError
 
 
 def _cell(text):
@@ -24,6 +25,22 @@ def load_results(out_dir, names):
     return results
 
 
+def command_line(name, result):
+    """The command that reproduces a result: mode, seed, cell and the recipe's own options."""
+    words = ["python -m recipes run", name] + (["--full"] if result["mode"] == "full" else [])
+    words += ["--seed", str(result["seed"])]
+    if result.get("cell", "basic") != "basic":
+        words += ["--cell", result["cell"]]
+    for key, value in result.get("options", {}).items():
+        flag = "--" + key.replace("_", "-")
+        if value is True:
+            words.append(flag)
+            continue
+        for item in value if isinstance(value, list) else [value]:  # a list: a repeated option
+            words += [flag, f'"{item}"' if " " in str(item) else str(item)]
+    return " ".join(words)
+
+
 def render(results, errors=None):
     """The report's Markdown; `errors` maps a recipe that crashed to its one-line error."""
     errors = errors or {}
@@ -36,9 +53,7 @@ def render(results, errors=None):
         lines.append(f"| | `{name}` | | ERROR: {_cell(message)} |")
     for name, r in results.items():
         lines += ["", f"## {r['title']}", "",
-                  f"Document `{r['document']}`: {r['source']}.  Run: `python -m recipes run {name}"
-                  f"{' --full' if r['mode'] == 'full' else ''} --seed {r['seed']}"
-                  f"{' --cell ' + r['cell'] if r.get('cell', 'basic') != 'basic' else ''}`.", "",
+                  f"Document `{r['document']}`: {r['source']}.  Run: `{command_line(name, r)}`.", "",
                   "| claim | source | statement | how checked | expected | observed | verdict |",
                   "|---|---|---|---|---|---|---|"]
         for c in r["claims"]:
@@ -59,6 +74,9 @@ def render(results, errors=None):
 def write_report(out_dir, names, errors=None):
     """Write OUT/REPORT.md; a recipe that errored is reported as such, not by an older result."""
     errors = errors or {}
+    results = load_results(out_dir, [n for n in names if n not in errors])
+    if not results and not errors:
+        raise UserError(f"no results in {out_dir!r} to report: run `python -m recipes all --out {out_dir}` first")
     path = os.path.join(out_dir, "REPORT.md")
-    atomic_write(path, render(load_results(out_dir, [n for n in names if n not in errors]), errors))
+    atomic_write(path, render(results, errors))
     return path

@@ -184,7 +184,7 @@ def clean_words(corpus):
     text = text.replace("\r\n", "").replace("\n", "")  # glued: "thee\nAn" becomes "theean"
     text = text.translate(str.maketrans(PUNCTUATION, " " * len(PUNCTUATION)))
     text = re.sub(r"\s+", " ", text).strip().lower()
-    return text.split(" ")
+    return text.split(" ") if text else []  # the original's split of an empty text gave ['']
 
 
 def build_vocab(words, min_word_freq):

@@ -662,7 +662,9 @@ def check_gate_equations(observed_trace, expected_trace):
     return check_close(
         "a0-c-gate-equations", ANSWER,
         "An LSTM layer computes f = sigmoid(W_f [h, x] + b_f), i = sigmoid(W_i [h, x] + b_i), "
-        "c' = tanh(W_c [h, x] + b_c), c = f * c_prev + i * c', o = sigmoid(W_o [h, x] + b_o), h = o * tanh(c).",
+        "c' = tanh(W_c [h, x] + b_c), c = f * c_prev + i * c', o = sigmoid(W_o [h, x] + b_o), h = o * tanh(c), "
+        "in TensorFlow's layout: the kernel's rows take x before h, and b_f is the stored bias plus "
+        "BasicLSTMCell's forget_bias 1.0 (the answer's literal [h, x] and b_f do not match the graph).",
         flat_trace(observed_trace), flat_trace(expected_trace), GATE_ATOL,
         method="split each trained kernel [in + H, 4H] into column blocks i, j (= c'), f, o (rows: x, then h), "
                "add BasicLSTMCell's forget_bias 1.0 to f, run the equations in float64 NumPy with each layer's h "
