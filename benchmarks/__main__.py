@@ -16,7 +16,7 @@ from benchmarks.models import (RNN_KINDS, shakespeare_step_flops, shakespeare_tr
                                sine_training_step)
 from benchmarks.sizes import ShakespeareSizes, SineSizes
 from tf1_graphs import feedback as fb
-from tf1_graphs import seed_everything, tf
+from tf1_graphs import seeded_graph, tf
 from tf1_graphs import shakespeare as shk
 from tf1_graphs.files import atomic_write, atomic_write_json
 from tf1_graphs.recipe import at_least
@@ -73,9 +73,7 @@ def shakespeare_generation_rows(repeats, steps=50):
     depend on them); both generate `steps` greedy words from the same zero state.
     """
     config = shk.FullConfig()
-    graph = tf.Graph()
-    with graph.as_default():
-        seed_everything(0)
+    with seeded_graph(0) as graph:
         infer = shk.LSTMModel(config, ShakespeareSizes.vocab, infer_sample=True)
         with tf.variable_scope(tf.get_variable_scope(), reuse=True):
             unrolled = shk.LSTMModel(config, ShakespeareSizes.vocab, infer_sample=True, infer_steps=steps)

@@ -9,7 +9,7 @@ variant trains the same maths on the same variables.
 import numpy as np
 
 from benchmarks.sizes import ShakespeareSizes, SineSizes
-from tf1_graphs import seed_everything, tf
+from tf1_graphs import seeded_graph, tf
 from tf1_graphs.cells import lstm_cell
 
 RNN_KINDS = ("dynamic_rnn", "rnn_decoder", "block", "fused")
@@ -35,9 +35,7 @@ def rnn_outputs(kind, inputs, num_units):
 
 def sine_training_step(kind, seed=0, sizes=SineSizes):
     """A session and its train op: the asker's sine model (tanh readout, sum of squares, Adam)."""
-    graph = tf.Graph()
-    with graph.as_default():
-        seed_everything(seed)
+    with seeded_graph(seed) as graph:
         wave = np.sin(np.linspace(0, 10, sizes.n_samples))[None, :, None].astype(np.float32)
         outputs = rnn_outputs(kind, tf.constant(wave), sizes.units)
         pred = tf.contrib.layers.fully_connected(outputs, 1, activation_fn=tf.tanh)
@@ -50,9 +48,7 @@ def sine_training_step(kind, seed=0, sizes=SineSizes):
 
 def shakespeare_training_step(kind, seed=0, sizes=ShakespeareSizes):
     """A session, its train op and a feed: the cookbook's model, with the RNN run the `kind` way."""
-    graph = tf.Graph()
-    with graph.as_default():
-        seed_everything(seed)
+    with seeded_graph(seed) as graph:
         x = tf.placeholder(tf.int32, [sizes.batch, sizes.seq_len])
         y = tf.placeholder(tf.int32, [sizes.batch, sizes.seq_len])
         with tf.variable_scope("lstm_vars"):

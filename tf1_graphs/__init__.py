@@ -4,6 +4,6 @@
 """
 from tf1_graphs import _runtime  # noqa: F401  (sets TF_USE_LEGACY_KERAS before TensorFlow loads)
 from tf1_graphs.namespace import tf
-from tf1_graphs.seeding import seed_everything
+from tf1_graphs.seeding import seed_everything, seeded_graph
 
-__all__ = ["tf", "seed_everything"]
+__all__ = ["tf", "seed_everything", "seeded_graph"]

@@ -21,7 +21,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from tf1_graphs import seed_everything, tf
+from tf1_graphs import seeded_graph, tf
 from tf1_graphs.cells import lstm_cell
 from tf1_graphs.claims import check_bit_exact, check_close, check_that
 from tf1_graphs.timing import time_side_by_side
@@ -124,9 +124,7 @@ Answers = namedtuple("Answers", "model variable_state self_feeding self_feeding_
 
 def build_graph(seed, build, *args):
     """A fresh tf.Graph holding `build(*args)`, seeded once it is the default (the seeding trap)."""
-    graph = tf.Graph()
-    with graph.as_default():
-        seed_everything(seed)
+    with seeded_graph(seed) as graph:
         return graph, build(*args)
 
 

@@ -18,7 +18,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from tf1_graphs import seed_everything, tf
+from tf1_graphs import seeded_graph, tf
 from tf1_graphs.cells import lstm_cell
 from tf1_graphs.claims import check_bit_exact, check_that
 
@@ -242,9 +242,7 @@ class Answer1Graph(StateScopeGraph):
 
 def build(graph_class, config, seed):
     """A fresh graph holding `graph_class(config)`, seeded before its first variable."""
-    graph = tf.Graph()
-    with graph.as_default():
-        seed_everything(seed)
+    with seeded_graph(seed) as graph:
         model = graph_class(config)
     return graph, model
 

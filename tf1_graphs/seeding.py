@@ -6,6 +6,7 @@ so `set_random_seed` does not fix the LSTM weights across processes.  tf1_graphs
 v2 behaviour off, which makes the graph seed govern those initializers again (tested), and
 this function also seeds Python and NumPy, which the recipes use for data and shuffling.
 """
+import contextlib
 import random
 
 import numpy as np
@@ -19,3 +20,12 @@ def seed_everything(seed):
     np.random.seed(seed)
     tf.compat.v1.set_random_seed(seed)
     return seed
+
+
+@contextlib.contextmanager
+def seeded_graph(seed):
+    """`with seeded_graph(seed) as graph:` a fresh default graph, seeded before its first variable."""
+    graph = tf.Graph()
+    with graph.as_default():
+        seed_everything(seed)
+        yield graph

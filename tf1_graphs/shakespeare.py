@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from tf1_graphs import seed_everything, tf
+from tf1_graphs import seeded_graph, tf
 from tf1_graphs.cells import lstm_cell
 from tf1_graphs.claims import check_bit_exact, check_close, check_that
 from tf1_graphs.files import atomic_write
@@ -237,9 +237,7 @@ class Models:
 
 def build_models(config, vocab_size, seed):
     """The original's pair in a fresh graph: the training model, then the inference model with reuse=True."""
-    graph = tf.Graph()
-    with graph.as_default():
-        seed_everything(seed)
+    with seeded_graph(seed) as graph:
         train = LSTMModel(config, vocab_size)
         trainable_before, global_before = variable_snapshot()
         with tf.variable_scope(tf.get_variable_scope(), reuse=True):
@@ -468,9 +466,7 @@ class CheckpointSampler:
         self.iteration = progress.done
         self.config = FullConfig(**saved_config)
         size = vocab_size(self.ix2vocab)
-        graph = tf.Graph()
-        with graph.as_default():
-            seed_everything(seed)
+        with seeded_graph(seed) as graph:
             self.infer = LSTMModel(self.config, size, infer_sample=True)
             if unrolled_steps:
                 with tf.variable_scope(tf.get_variable_scope(), reuse=True):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from tensorflow.python.platform import tf_logging
 
-from tf1_graphs import cells, reference, seed_everything, tf
+from tf1_graphs import cells, reference, seeded_graph, tf
 from tf1_graphs.claims import check_close, check_that
 
 QUESTION = "003, question"
@@ -213,9 +213,7 @@ def run_shared_stack(config, input_depth, seed):
     A build or a run that fails is a result here, not a crash: the error's message is kept
     (BasicLSTMCell's MatMul fails while the graph is built, the fused kernel when it runs).
     """
-    graph = tf.Graph()
-    with graph.as_default():
-        seed_everything(seed)
+    with seeded_graph(seed) as graph:
         inputs = sequences_placeholder(config, input_depth)
         with captured_tf_warnings() as warnings:
             stacked_lstm_cell = shared_cell_stack(config)
@@ -318,9 +316,7 @@ def build_classifier(config, seed, frozen_scope=None):
     Variables whose name contains `frozen_scope` are left out of the optimizer's
     var_list: the answer's "unless you tell TF not to train certain things".
     """
-    graph = tf.Graph()
-    with graph.as_default():
-        seed_everything(seed)
+    with seeded_graph(seed) as graph:
         inputs = sequences_placeholder(config, config.input_depth)
         labels = tf.placeholder(tf.int32, [None], name="labels")
         outputs, _ = tf.nn.dynamic_rnn(one_cell_per_layer_stack(config), inputs, dtype=tf.float32)
@@ -482,9 +478,7 @@ class GruRun:
 
 def run_gru(config, seed):
     """One GRUCell of n_hidden units over the same kind of sequences, untrained: its variables and outputs."""
-    graph = tf.Graph()
-    with graph.as_default():
-        seed_everything(seed)
+    with seeded_graph(seed) as graph:
         inputs = sequences_placeholder(config, config.input_depth)
         outputs, _ = tf.nn.dynamic_rnn(tf.contrib.rnn.GRUCell(config.n_hidden), inputs, dtype=tf.float32)
         sequences = random_sequences(config, np.random.RandomState(seed), config.probe_batch, config.input_depth)
