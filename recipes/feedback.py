@@ -71,6 +71,7 @@ def add_arguments(parser):
 def settings(run):
     """The config for the mode, and how many values to generate (at least one period, to judge a wave)."""
     config = (fb.FullConfig if run.full else fb.QuickConfig)()
+    run.log_quick_mode(fb.QuickConfig, fb.FullConfig)
     config.cell = run.cell
     steps = run.options.get("generate_steps") or config.generate_steps
     period = fb.samples_per_period(fb.sine_data(config.n_samples).grid)

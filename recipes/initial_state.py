@@ -84,6 +84,7 @@ def run(run):
 
 def _config(run):
     config = m.FullConfig() if run.full else m.QuickConfig()
+    run.log_quick_mode(m.QuickConfig, m.FullConfig)
     config.cell = run.cell
     sequences = run.options.get("sequences")
     if sequences is not None:

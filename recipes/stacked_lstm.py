@@ -208,6 +208,7 @@ def save_change_plot(run, trained, frozen):
 
 def run(run):
     config = (sl.FullConfig if run.full else sl.QuickConfig)()
+    run.log_quick_mode(sl.QuickConfig, sl.FullConfig)
     config.cell = run.cell
     gate_layer = checked_gate_layer(run.options.get("gate_layer", 0), config)
     asker_stack(run, config)

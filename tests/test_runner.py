@@ -129,3 +129,16 @@ def test_a_seed_numpy_cannot_take_is_refused(capsys):
     with pytest.raises(SystemExit):
         parser.parse_args(["run", "fake", "--seed", str(2**32)])
     assert "expected a number <= 4294967295" in capsys.readouterr().err
+
+
+def test_quick_mode_names_every_setting_it_shortens():
+    from tf1_graphs.recipe import shortened
+
+    class Quick:
+        steps, units, name = 10, 5, "sine"
+
+    class Full(Quick):
+        steps = 1000
+
+    assert shortened(Quick, Full) == "steps 10 (full: 1000)"
+    assert shortened(Full, Full) == "nothing"

@@ -32,6 +32,14 @@ def at_least(minimum, most=None):
     return parse
 
 
+def shortened(quick_config, full_config):
+    """'train_steps 30 (full: 1000), ...': the settings in which two configs differ."""
+    names = [n for n in dir(full_config) if not n.startswith("_") and not callable(getattr(full_config, n))]
+    differ = [f"{n} {getattr(quick_config, n)} (full: {getattr(full_config, n)})" for n in names
+              if getattr(quick_config, n) != getattr(full_config, n)]
+    return ", ".join(differ) or "nothing"
+
+
 class Run:
     def __init__(self, name, out_dir, seed=0, full=False, cell="basic", options=None, echo=True):
         self.name = name
@@ -68,6 +76,11 @@ class Run:
         self.claims.append(claim)
         self.log(f"[{claim.verdict}] {claim.id}: {claim.observed} (expected {claim.expected})")
         return claim
+
+    def log_quick_mode(self, quick_config, full_config):
+        """In quick mode, say what it shortened: every setting that differs from --full."""
+        if not self.full:
+            self.log(f"quick mode (--full for the documents' own settings): {shortened(quick_config, full_config)}")
 
     def measure(self, label, value):
         """Record a measurement (a timing, a count) for the report: shown, never pass/fail."""
