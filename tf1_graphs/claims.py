@@ -39,6 +39,11 @@ def max_abs_diff(actual, desired):
     return float(np.max(np.abs(actual - desired))) if actual.size else 0.0
 
 
+def describe_error(error):
+    """'ValueError: its first line', how a claim reports an error it expected."""
+    return f"{type(error).__name__}: {str(error).splitlines()[0]}"
+
+
 def check_close(id, source, statement, actual, desired, atol, method="max |actual - expected| over every element"):
     """PASS when every element agrees within `atol` (absolute); reports the worst difference."""
     diff = max_abs_diff(actual, desired)

@@ -23,7 +23,7 @@ import numpy as np
 
 from tf1_graphs import seeded_graph, tf
 from tf1_graphs.cells import lstm_cell
-from tf1_graphs.claims import check_bit_exact, check_close, check_that
+from tf1_graphs.claims import check_bit_exact, check_close, check_that, describe_error
 from tf1_graphs.timing import time_side_by_side
 
 QUESTION = "002, question"
@@ -442,8 +442,7 @@ def check_converges(id, input_name, losses, config):
 
 
 def check_printed_loop_fails(error):
-    observed = "ran without error" if error is None else (
-        f"{type(error).__name__}: {str(error).splitlines()[0]}")
+    observed = "ran without error" if error is None else describe_error(error)
     return check_that(
         "question-loop-appends-whole-array", QUESTION,
         "The printed sampling loop appends each whole prediction array as one value, "
@@ -487,7 +486,7 @@ def check_prefix_loop_equals_stepping(prefix_values, stepped, atol):
 
 
 def check_printed_answer1_fails(error):
-    observed = "built without error" if error is None else f"{type(error).__name__}: {str(error).splitlines()[0]}"
+    observed = "built without error" if error is None else describe_error(error)
     return check_that(
         "answer1-printed-state-dtype-fails", ANSWER_1,
         "As printed, answer 1's float32 zero state does not fit the float64 model.",

@@ -20,7 +20,7 @@ import numpy as np
 
 from tf1_graphs import seeded_graph, tf
 from tf1_graphs.cells import lstm_cell
-from tf1_graphs.claims import check_bit_exact, check_that
+from tf1_graphs.claims import check_bit_exact, check_that, max_abs_diff
 
 QUESTION, ANSWER0, ANSWER1, ANSWER2 = (
     "000, question", "000, answer 0", "000, answer 1", "000, answer 2")
@@ -412,7 +412,7 @@ def step_effect(sess, step, feed, groups):
     effect = {}
     for name, variables in groups.items():
         after = sess.run(variables)
-        change = max(float(np.max(np.abs(a - b))) for a, b in zip(after, before[name]))
+        change = max(max_abs_diff(a, b) for a, b in zip(after, before[name]))
         identical = all(np.array_equal(a, b) for a, b in zip(after, before[name]))
         effect[name] = (change, identical)
     return effect
@@ -438,7 +438,7 @@ def gradient_gap_from_overwritten_state(sess, model, inputs, targets, start_stat
     load_state(sess, model, start_state)
     feed.update({variable.value(): value for variable, value in zip(model.state, start_state)})
     from_fed_state = sess.run(gradients, feed)  # a fed state is a separate buffer the assign cannot touch
-    return max(float(np.max(np.abs(a - b))) for a, b in zip(as_built, from_fed_state))
+    return max(max_abs_diff(a, b) for a, b in zip(as_built, from_fed_state))
 
 
 # ---------------------------------------------------------------------------- the checks

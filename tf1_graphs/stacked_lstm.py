@@ -19,7 +19,7 @@ import numpy as np
 from tensorflow.python.platform import tf_logging
 
 from tf1_graphs import cells, reference, seeded_graph, tf
-from tf1_graphs.claims import check_close, check_that
+from tf1_graphs.claims import check_close, check_that, max_abs_diff
 
 QUESTION = "003, question"
 ANSWER = "003, answer 0"
@@ -598,7 +598,7 @@ def check_no_weights_between_layers(listing, config):
 
 def parameter_change(before, after):
     """{variable name: largest element change}, in the variables' order."""
-    return {name: float(np.max(np.abs(after[name] - before[name]))) for name in before}
+    return {name: max_abs_diff(after[name], before[name]) for name in before}
 
 
 def check_training_changes_every_variable(before, after):
