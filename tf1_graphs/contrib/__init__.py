@@ -4,9 +4,9 @@ TensorFlow 2 removed `tf.contrib`. The modules here re-implement, with TF 1.15's
 defaults and semantics, what the documents and their sources call. Anything else is
 refused by name, so a pasted post fails on the line that needs it, not somewhere later.
 """
-from tf1_graphs.contrib import layers, legacy_seq2seq, rnn
+from tf1_graphs.contrib import data, framework, layers, learn, legacy_seq2seq, rnn, training
 
-PROVIDED = ("layers", "legacy_seq2seq", "rnn")
+PROVIDED = ("data", "framework", "layers", "learn", "legacy_seq2seq", "rnn", "training")
 
 
 class ContribNotProvided(AttributeError):

@@ -1,0 +1,221 @@
+"""`tf.contrib.training.HParams`: named, typed hyperparameters, overridable from a string or JSON.
+
+Each hyperparameter keeps the type of its first value (a list's, the type of its first
+element). `parse("lr=0.1,layers=[64,32],use_gpu=true")` converts text to that type;
+`set_hparam` accepts only values of a compatible type (no float into an int, no number
+into a bool or a string). Errors are TF 1.15's ValueErrors, word for word. HParamDef
+protocol buffers (`hparam_def=`, `to_proto`) are not provided: TF 2 has no HParamDef.
+"""
+import json
+import numbers
+import re
+
+from tf1_graphs.contrib._refuse import refuse_missing
+
+# name, an optional [index], '=', then a scalar or a bracketed list, then ',' or the end
+PARAM_RE = re.compile(r"""
+  (?P<name>[a-zA-Z][\w\.]*)
+  (\[\s*(?P<index>\d+)\s*\])?
+  \s*=\s*
+  ((?P<val>[^,\[]*)
+   |
+   \[(?P<vals>[^\]]*)\])
+  ($|,\s*)""", re.VERBOSE)
+
+
+def _parse_fail(name, var_type, value, values):
+    raise ValueError(f"Could not parse hparam '{name}' of type '{var_type.__name__}' with value '{value}' in {values}")
+
+
+def _reuse_fail(name, values):
+    raise ValueError(f"Multiple assignments to variable '{name}' in {values}")
+
+
+def _process_scalar_value(name, parse_fn, var_type, m_dict, values, results):
+    try:
+        parsed = parse_fn(m_dict["val"])
+    except ValueError:
+        _parse_fail(name, var_type, m_dict["val"], values)
+    if m_dict["index"] is None:
+        if name in results:
+            _reuse_fail(name, values)
+        results[name] = parsed
+        return
+    if name in results and not isinstance(results[name], dict):
+        _reuse_fail(name, values)
+    indexed = results.setdefault(name, {})
+    index = int(m_dict["index"])
+    if index in indexed:
+        _reuse_fail(f"{name}[{index}]", values)
+    indexed[index] = parsed
+
+
+def _process_list_value(name, parse_fn, var_type, m_dict, values, results):
+    if m_dict["index"] is not None:
+        raise ValueError("Assignment of a list to a list index.")
+    if name in results:
+        _reuse_fail(name, values)
+    elements = [e for e in re.split("[ ,]", m_dict["vals"]) if e]
+    try:
+        results[name] = [parse_fn(e) for e in elements]
+    except ValueError:
+        _parse_fail(name, var_type, m_dict["vals"], values)
+
+
+def _bool_parser(name, values):
+    def parse_bool(value):
+        if value in ("true", "True"):
+            return True
+        if value in ("false", "False"):
+            return False
+        try:
+            return bool(int(value))
+        except ValueError:
+            _parse_fail(name, bool, value, values)
+    return parse_bool
+
+
+def parse_values(values, type_map, ignore_unknown=False):
+    """'a=1,b=[2,3]' -> {'a': 1, 'b': [2, 3]}, each value converted by `type_map[name]`."""
+    results = {}
+    pos = 0
+    while pos < len(values):
+        m = PARAM_RE.match(values, pos)
+        if not m:
+            raise ValueError(f"Malformed hyperparameter value: {values[pos:]}")
+        pos = m.end()
+        m_dict = m.groupdict()
+        name = m_dict["name"]
+        if name not in type_map:
+            if ignore_unknown:
+                continue
+            raise ValueError(f"Unknown hyperparameter type for {name}")
+        type_ = type_map[name]
+        parse = _bool_parser(name, values) if type_ is bool else type_
+        if m_dict["val"] is not None:
+            _process_scalar_value(name, parse, type_, m_dict, values, results)
+        elif m_dict["vals"] is not None:
+            _process_list_value(name, parse, type_, m_dict, values, results)
+        else:
+            _parse_fail(name, type_, "", values)
+    return results
+
+
+def _cast_to_type_if_compatible(name, param_type, value):
+    fail_msg = f"Could not cast hparam '{name}' of type '{param_type}' from value {value!r}"
+    if issubclass(param_type, type(None)):
+        return value
+    if issubclass(param_type, (str, bytes)) and not isinstance(value, (str, bytes)):
+        raise ValueError(fail_msg)
+    if issubclass(param_type, bool) != isinstance(value, bool):
+        raise ValueError(fail_msg)
+    if issubclass(param_type, numbers.Integral) and not isinstance(value, numbers.Integral):
+        raise ValueError(fail_msg)
+    if issubclass(param_type, numbers.Number) and not isinstance(value, numbers.Number):
+        raise ValueError(fail_msg)
+    return param_type(value)
+
+
+class HParams:
+    """Hyperparameters as attributes: `HParams(learning_rate=0.1, layers=[64, 32])`."""
+
+    _HAS_DYNAMIC_ATTRIBUTES = True  # tells pytype-style checkers the attributes are made at run time
+
+    def __init__(self, hparam_def=None, model_structure=None, **kwargs):
+        self._hparam_types = {}
+        self._model_structure = model_structure
+        if hparam_def is not None:
+            raise ValueError("HParams(hparam_def=...) is not provided by tf1_graphs: "
+                             "TensorFlow 2 has no HParamDef protocol buffer; pass the values as keywords")
+        for name, value in kwargs.items():
+            self.add_hparam(name, value)
+
+    def add_hparam(self, name, value):
+        """A new hyperparameter; its type is fixed from now on."""
+        if getattr(self, name, None) is not None:
+            raise ValueError(f"Hyperparameter name is reserved: {name}")
+        if isinstance(value, (list, tuple)):
+            if not value:
+                raise ValueError(f"Multi-valued hyperparameters cannot be empty: {name}")
+            self._hparam_types[name] = (type(value[0]), True)
+        else:
+            self._hparam_types[name] = (type(value), False)
+        setattr(self, name, value)
+
+    def set_hparam(self, name, value):
+        """Set an existing hyperparameter, checked against its type (KeyError if unknown)."""
+        param_type, is_list = self._hparam_types[name]
+        if isinstance(value, list):
+            if not is_list:
+                raise ValueError(f"Must not pass a list for single-valued parameter: {name}")
+            setattr(self, name, [_cast_to_type_if_compatible(name, param_type, v) for v in value])
+        else:
+            if is_list:
+                raise ValueError(f"Must pass a list for multi-valued parameter: {name}.")
+            setattr(self, name, _cast_to_type_if_compatible(name, param_type, value))
+
+    def del_hparam(self, name):
+        if hasattr(self, name):
+            delattr(self, name)
+            del self._hparam_types[name]
+
+    def parse(self, values):
+        """Override from 'name=value,name=[v1,v2],...'; returns self."""
+        type_map = {name: param_type for name, (param_type, _) in self._hparam_types.items()}
+        return self.override_from_dict(parse_values(values, type_map))
+
+    def override_from_dict(self, values_dict):
+        for name, value in values_dict.items():
+            self.set_hparam(name, value)
+        return self
+
+    def set_model_structure(self, model_structure):
+        self._model_structure = model_structure
+
+    def get_model_structure(self):
+        return self._model_structure
+
+    def to_json(self, indent=None, separators=None, sort_keys=False):
+        """The values as JSON; callables (which JSON cannot hold) are left out."""
+        def remove_callables(x):
+            if isinstance(x, dict):
+                return {k: remove_callables(v) for k, v in x.items() if not callable(v)}
+            if isinstance(x, list):
+                return [remove_callables(i) for i in x if not callable(i)]
+            return x
+        return json.dumps(remove_callables(self.values()), indent=indent, separators=separators, sort_keys=sort_keys)
+
+    def parse_json(self, values_json):
+        return self.override_from_dict(json.loads(values_json))
+
+    def values(self):
+        return {name: getattr(self, name) for name in self._hparam_types}
+
+    def get(self, key, default=None):
+        """The value of `key`, or `default` if absent; a default of an incompatible type is refused."""
+        if key not in self._hparam_types:
+            return default
+        if default is not None:
+            param_type, is_param_list = self._hparam_types[key]
+            type_str = f"list<{param_type}>" if is_param_list else str(param_type)
+            fail_msg = f"Hparam '{key}' of type '{type_str}' is incompatible with default={default}"
+            if is_param_list != isinstance(default, list):
+                raise ValueError(fail_msg)
+            try:
+                for value in (default if is_param_list else [default]):
+                    _cast_to_type_if_compatible(key, param_type, value)
+            except ValueError as e:
+                raise ValueError(f"{fail_msg}. {e}") from None
+        return getattr(self, key)
+
+    def __contains__(self, key):
+        return key in self._hparam_types
+
+    def __str__(self):
+        return ",".join(f"{k}={v}" for k, v in self.values().items())
+
+    def __repr__(self):
+        return f"{type(self).__name__}({sorted(self.values().items())})"
+
+
+__getattr__ = refuse_missing("tf.contrib.training", "HParams, parse_values")
