@@ -4,7 +4,8 @@ Every variable these functions create is a model variable (in MODEL_VARIABLES as
 global and, if trainable, the trainable collections); `variables_collections` adds more,
 either one list for all or a dict keyed by the variable's short name (`weights`, `beta`...);
 `outputs_collections` collects the output, tagged with the layer's scope in `.aliases`.
-All the layer functions take their defaults from `arg_scope`.
+As in TF 1.15, `fully_connected`, `flatten`, `dropout`, `layer_norm` and `batch_norm` take
+their defaults from `arg_scope` (`linear`, `relu`, `relu6` through `fully_connected`).
 
 `fully_connected`: `<scope>/weights`, `<scope>/biases`, default scope `fully_connected`, then
 `fully_connected_1`...; its regularizer losses are named as TF 1.15's core Dense named them,
@@ -68,10 +69,6 @@ def _layer_variable(name, shape, dtype, initializer, trainable, variables_collec
         if loss is not None:
             _v1.add_to_collection(_v1.GraphKeys.REGULARIZATION_LOSSES, loss)
     return var
-
-
-def _is_python_false(pred):
-    return isinstance(pred, bool) and not pred
 
 
 def _cond(pred, true_fn, false_fn):

@@ -119,8 +119,6 @@ def _cast_to_type_if_compatible(name, param_type, value):
 class HParams:
     """Hyperparameters as attributes: `HParams(learning_rate=0.1, layers=[64, 32])`."""
 
-    _HAS_DYNAMIC_ATTRIBUTES = True  # tells pytype-style checkers the attributes are made at run time
-
     def __init__(self, hparam_def=None, model_structure=None, **kwargs):
         self._hparam_types = {}
         self._model_structure = model_structure
