@@ -14,7 +14,8 @@ the variable is created, not again on reuse.
 `layer_norm`: `LayerNorm/beta`, `LayerNorm/gamma`. `batch_norm`: `BatchNorm/beta` (and
 `gamma` when `scale=True`), `BatchNorm/moving_mean`, `BatchNorm/moving_variance`, dispatched
 as TF 1.15 did (its fused kernel for rank 2, or rank 4 with custom update collections; the
-core layer otherwise; moments by hand for `batch_weights`), which decides whether the
+core layer otherwise; moments by hand for `batch_weights`, or for custom update collections
+on other ranks or with `fused=False`), which decides whether the
 moving variance is updated with the batch variance (core layer) or its unbiased
 n/(n-1) version (fused kernel).
 """
