@@ -15,9 +15,9 @@ the variable is created, not again on reuse.
 `gamma` when `scale=True`), `BatchNorm/moving_mean`, `BatchNorm/moving_variance`, dispatched
 as TF 1.15 did (its fused kernel for rank 2, or rank 4 with custom update collections; the
 core layer otherwise; moments by hand for `batch_weights`, or for custom update collections
-on other ranks or with `fused=False`), which decides whether the
-moving variance is updated with the batch variance (core layer) or its unbiased
-n/(n-1) version (fused kernel).
+on other ranks or with `fused=False`). The path decides the moving variance's update: a fused
+kernel (rank 2 or 4 by default, either path) gives it the unbiased n/(n-1) batch variance,
+the others the biased one, as in TF 1.15.
 """
 import functools
 

@@ -198,6 +198,14 @@ def test_batch_norm_rank_3_core_path_updates_with_the_batch_variance(session):
     not_close(mv, 0.5 + 0.5 * x.var((0, 1), ddof=1))
 
 
+def test_batch_norm_rank_4_core_layer_runs_fused_and_updates_with_the_unbiased_variance(session):
+    x = RNG.normal(size=(3, 2, 2, 2)).astype(np.float32)
+    out, _, mv = _batch_norm_step(session, x)
+    close(out, _normalized(x, (0, 1, 2)), atol=1e-4)
+    close(mv, 0.5 + 0.5 * x.var((0, 1, 2), ddof=1))
+    not_close(mv, 0.5 + 0.5 * x.var((0, 1, 2)))
+
+
 def test_batch_norm_forced_updates_use_the_moments_path(session):
     x = RNG.normal(size=(4, 2, 3)).astype(np.float32)
     out, mm, mv = _batch_norm_step(session, x, updates_collections=None, scale=True)
