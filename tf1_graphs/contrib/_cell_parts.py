@@ -5,6 +5,10 @@ matrices with the private `_Linear` helper and stored big matrices as row shards
 `W_0`, `W_1`, ...  TensorFlow 2.21 exports `tf.compat.v1.nn.rnn_cell.RNNCell` (tf-keras'
 legacy cell) but not `LayerRNNCell`, which is the base of its own core cells; the two
 helpers are re-created here so that every variable keeps its TF 1.15 name and shape.
+
+The cells' `call` methods are marked `do_not_convert`: tf-keras would otherwise run them
+through AutoGraph on every build, which costs seconds and, as they hold no Python control
+flow on tensors, changes nothing in the graph.
 """
 import math
 

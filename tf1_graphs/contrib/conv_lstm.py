@@ -72,6 +72,7 @@ class ConvLSTMCell(RNNCell):
     def state_size(self):
         return self._state_size
 
+    @tf.autograph.experimental.do_not_convert
     def call(self, inputs, state, scope=None):
         cell, hidden = state
         gates = _conv([inputs, hidden], self._kernel_shape, 4 * self._output_channels,

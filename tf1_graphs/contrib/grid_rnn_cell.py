@@ -59,6 +59,7 @@ class TimeFreqLSTMCell(RNNCell):
         count = int((input_size - self._feature_size) / self._frequency_skip) + 1
         return _windows(inputs, 0, count, self._frequency_skip, self._feature_size)
 
+    @tf.autograph.experimental.do_not_convert
     def call(self, inputs, state):
         sigmoid, tanh, units = tf.sigmoid, tf.tanh, self._num_units
         freq_inputs = self._make_tf_features(inputs)
@@ -160,6 +161,7 @@ class GridLSTMCell(RNNCell):
     def state_tuple_type(self):
         return self._state_tuple_type
 
+    @tf.autograph.experimental.do_not_convert
     def call(self, inputs, state):
         rows = batch_size(inputs)
         outputs, states = [], []
@@ -315,6 +317,7 @@ class BidirectionalGridLSTMCell(GridLSTMCell):
             *([num_units, num_units] * self._total_blocks * 2))
         self._output_size = 2 * num_units * self._total_blocks * 2
 
+    @tf.autograph.experimental.do_not_convert
     def call(self, inputs, state):
         rows = batch_size(inputs)
         fwd_inputs = self._make_tf_features(inputs)

@@ -80,6 +80,7 @@ class PhasedLSTMCell(RNNCell):
         period = tf.cast(period, time.dtype)
         return tf.cast(self._mod(time - phase, period) / period, tf.float32)
 
+    @tf.autograph.experimental.do_not_convert
     def call(self, inputs, state):
         c_prev, h_prev = state
         time, x = inputs
@@ -149,6 +150,7 @@ class GLSTMCell(RNNCell):
     def output_size(self):
         return self._output_size
 
+    @tf.autograph.experimental.do_not_convert
     def call(self, inputs, state):
         c_prev, m_prev = state
         input_size = tf.compat.dimension_value(inputs.shape[1])
@@ -213,6 +215,7 @@ class SRUCell(LayerRNNCell):
                                      initializer=v1.zeros_initializer)
         self.built = True
 
+    @tf.autograph.experimental.do_not_convert
     def call(self, inputs, state):
         x_bar, f_pre, r_pre, x_highway = tf.split(tf.matmul(inputs, self._kernel), 4, axis=1)
         f, r = tf.split(tf.sigmoid(tf.nn.bias_add(tf.concat([f_pre, r_pre], 1), self._bias)),
@@ -249,6 +252,7 @@ class IndRNNCell(LayerRNNCell):
                                      initializer=v1.zeros_initializer(dtype=self.dtype))
         self.built = True
 
+    @tf.autograph.experimental.do_not_convert
     def call(self, inputs, state):
         pre = tf.nn.bias_add(tf.matmul(inputs, self._kernel_w) + state * self._kernel_u,
                              self._bias)
@@ -298,6 +302,7 @@ class IndyGRUCell(LayerRNNCell):
             initializer=self._bias_initializer or v1.zeros_initializer(dtype=self.dtype))
         self.built = True
 
+    @tf.autograph.experimental.do_not_convert
     def call(self, inputs, state):
         gate_pre = (tf.matmul(inputs, self._gate_kernel_w)
                     + tf.tile(state, [1, 2]) * self._gate_kernel_u)
@@ -343,6 +348,7 @@ class IndyLSTMCell(LayerRNNCell):
             initializer=self._bias_initializer or v1.zeros_initializer(dtype=self.dtype))
         self.built = True
 
+    @tf.autograph.experimental.do_not_convert
     def call(self, inputs, state):
         c, h = state
         pre = tf.nn.bias_add(
@@ -388,6 +394,7 @@ class MinimalRNNCell(_KerasStyleGatedCell):
                                     initializer=self.bias_initializer)
         self.built = True
 
+    @tf.autograph.experimental.do_not_convert
     def call(self, inputs, state):
         depth = static_depth(inputs)
         feedforward_weight, gate_weight = tf.split(self.kernel, [depth, 2 * self.units], axis=0)
@@ -414,6 +421,7 @@ class CFNCell(_KerasStyleGatedCell):
                                     initializer=self.bias_initializer)
         self.built = True
 
+    @tf.autograph.experimental.do_not_convert
     def call(self, inputs, state):
         static_depth(inputs)
         v, w = tf.split(self.kernel, [2 * self.units, self.units], axis=1)
@@ -474,6 +482,7 @@ class WeightNormLSTMCell(RNNCell):
         return tf.nn.bias_add(result, v1.get_variable(
             "bias", [output_size], dtype=dtype, initializer=v1.constant_initializer(0.0, dtype)))
 
+    @tf.autograph.experimental.do_not_convert
     def call(self, inputs, state):
         static_depth(inputs)
         units, sigmoid = self._num_units, tf.sigmoid
