@@ -21,6 +21,18 @@ LayerRNNCell = legacy_cells.LayerRNNCell
 LSTMStateTuple = v1.nn.rnn_cell.LSTMStateTuple
 
 
+class SizedRNNCell(RNNCell):
+    """An RNNCell whose constructor fixes `self._state_size` and `self._output_size`."""
+
+    @property
+    def state_size(self):
+        return self._state_size
+
+    @property
+    def output_size(self):
+        return self._output_size
+
+
 def static_depth(tensor):
     """The last dimension of a rank-2 tensor, which the variables' shapes need at graph time."""
     depth = tensor.get_shape().with_rank(2)[1]

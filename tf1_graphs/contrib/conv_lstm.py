@@ -10,7 +10,7 @@ with `skip_connection` the output, and so the state's h, also carries the input 
 """
 import tensorflow as tf
 
-from tf1_graphs.contrib._cell_parts import LSTMStateTuple, RNNCell, v1
+from tf1_graphs.contrib._cell_parts import LSTMStateTuple, SizedRNNCell, v1
 
 __all__ = ["ConvLSTMCell", "Conv1DLSTMCell", "Conv2DLSTMCell", "Conv3DLSTMCell"]
 
@@ -40,7 +40,7 @@ def _conv(args, filter_size, num_features, bias, bias_start=0.0):
                                     initializer=v1.constant_initializer(bias_start, dtype))
 
 
-class ConvLSTMCell(RNNCell):
+class ConvLSTMCell(SizedRNNCell):
     """Convolutional LSTM over `conv_ndims` spatial dimensions; `input_shape` excludes the
     batch and ends with the channels.  `initializers` is accepted and unused, as in TF 1.15."""
 
@@ -63,14 +63,6 @@ class ConvLSTMCell(RNNCell):
         state_shape = tf.TensorShape(spatial + [output_channels])
         self._state_size = LSTMStateTuple(state_shape, state_shape)
         self._output_size = tf.TensorShape(spatial + [total_channels])
-
-    @property
-    def output_size(self):
-        return self._output_size
-
-    @property
-    def state_size(self):
-        return self._state_size
 
     @tf.autograph.experimental.do_not_convert
     def call(self, inputs, state, scope=None):

@@ -11,7 +11,8 @@ import collections
 
 import tensorflow as tf
 
-from tf1_graphs.contrib._cell_parts import RNNCell, batch_size, concat_variable, static_depth, v1
+from tf1_graphs.contrib._cell_parts import (
+    SizedRNNCell, batch_size, concat_variable, static_depth, v1)
 
 __all__ = ["TimeFreqLSTMCell", "GridLSTMCell", "BidirectionalGridLSTMCell"]
 
@@ -21,7 +22,7 @@ def _windows(inputs, start, count, skip, size):
     return [tf.slice(inputs, [0, start + k * skip], [-1, size]) for k in range(count)]
 
 
-class TimeFreqLSTMCell(RNNCell):
+class TimeFreqLSTMCell(SizedRNNCell):
     """An LSTM across frequency windows whose per-window (c, m) also carry through time.
 
     The state is one tensor [batch, 2 * num_units * windows] laid out (c_0, m_0, c_1, m_1, ...);
@@ -43,14 +44,6 @@ class TimeFreqLSTMCell(RNNCell):
         self._frequency_skip = frequency_skip
         self._state_size = 2 * num_units
         self._output_size = num_units
-
-    @property
-    def output_size(self):
-        return self._output_size
-
-    @property
-    def state_size(self):
-        return self._state_size
 
     def _make_tf_features(self, inputs):
         input_size = tf.compat.dimension_value(inputs.get_shape().with_rank(2)[-1])
@@ -95,7 +88,7 @@ class TimeFreqLSTMCell(RNNCell):
         return tf.concat(outputs, 1), tf.concat(states, 1)
 
 
-class GridLSTMCell(RNNCell):
+class GridLSTMCell(SizedRNNCell):
     """Grid LSTM over frequency blocks: at each window a frequency LSTM (weights `W_f_<b>`,
     `B_f_<b>`) and a time LSTM (`W_t_<b>`, `B_t_<b>`, unless `share_time_frequency_weights`)
     read the same [window, m_time, m_freq] and their peepholes see both cell states.
@@ -148,14 +141,6 @@ class GridLSTMCell(RNNCell):
                     name = "%s_f%02d_b%02d" % (prefix, freq, block)
                     fields += [name + "_c", name + "_m"]
         return collections.namedtuple(type_name, fields)
-
-    @property
-    def output_size(self):
-        return self._output_size
-
-    @property
-    def state_size(self):
-        return self._state_size
 
     @property
     def state_tuple_type(self):

@@ -8,7 +8,7 @@ import tensorflow as tf
 import tf_keras
 
 from tf1_graphs.contrib._cell_parts import (
-    LayerRNNCell, Linear, LSTMStateTuple, RNNCell, batch_size, static_depth, v1)
+    LayerRNNCell, Linear, LSTMStateTuple, RNNCell, SizedRNNCell, batch_size, static_depth, v1)
 
 __all__ = ["PhasedLSTMCell", "GLSTMCell", "SRUCell", "IndRNNCell", "IndyGRUCell",
            "IndyLSTMCell", "MinimalRNNCell", "CFNCell", "WeightNormLSTMCell"]
@@ -117,7 +117,7 @@ class PhasedLSTMCell(RNNCell):
         return new_h, LSTMStateTuple(new_c, new_h)
 
 
-class GLSTMCell(RNNCell):
+class GLSTMCell(SizedRNNCell):
     """Group LSTM (Kuchaiev & Ginsburg 2017): input and recurrent output are split into
     `number_of_groups` slices, each with its own gate matrix `group<k>/kernel` (no bias);
     the four gates are then joined and get the biases `bias_i`, `bias_j`, `bias_f`, `bias_o`."""
@@ -141,14 +141,6 @@ class GLSTMCell(RNNCell):
         self._state_size = LSTMStateTuple(num_units, self._output_size)
         self._group_linears = [None] * number_of_groups
         self._projection = None
-
-    @property
-    def state_size(self):
-        return self._state_size
-
-    @property
-    def output_size(self):
-        return self._output_size
 
     @tf.autograph.experimental.do_not_convert
     def call(self, inputs, state):
@@ -189,16 +181,15 @@ class GLSTMCell(RNNCell):
         return m, LSTMStateTuple(c, m)
 
 
-class SRUCell(LayerRNNCell):
-    """Simple Recurrent Unit (Lei et al. 2017): no recurrent matrix, the state enters only
-    elementwise.  `kernel` [depth, 4H] gives x~, f, r, and a highway term; `bias` [2H] is
-    added to f and r only.  State and output differ: the state is c, the output h."""
+class _ElementwiseRecurrentCell(LayerRNNCell):
+    """What SRU and the Ind* cells share in TF 1.15: rank-2 inputs, `num_units` wide output
+    and state, tanh unless another activation is given."""
 
-    def __init__(self, num_units, activation=None, reuse=None, name=None, **kwargs):
+    def __init__(self, num_units, activation, reuse, name, **kwargs):
         super().__init__(_reuse=reuse, name=name, **kwargs)
+        self.input_spec = tf_keras.layers.InputSpec(ndim=2)
         self._num_units = num_units
         self._activation = activation or tf.tanh
-        self.input_spec = tf_keras.layers.InputSpec(ndim=2)
 
     @property
     def state_size(self):
@@ -207,6 +198,15 @@ class SRUCell(LayerRNNCell):
     @property
     def output_size(self):
         return self._num_units
+
+
+class SRUCell(_ElementwiseRecurrentCell):
+    """Simple Recurrent Unit (Lei et al. 2017): no recurrent matrix, the state enters only
+    elementwise.  `kernel` [depth, 4H] gives x~, f, r, and a highway term; `bias` [2H] is
+    added to f and r only.  State and output differ: the state is c, the output h."""
+
+    def __init__(self, num_units, activation=None, reuse=None, name=None, **kwargs):
+        super().__init__(num_units, activation, reuse, name, **kwargs)
 
     def build(self, inputs_shape):
         depth = _build_depth(inputs_shape)
@@ -225,23 +225,12 @@ class SRUCell(LayerRNNCell):
         return h, c
 
 
-class IndRNNCell(LayerRNNCell):
+class IndRNNCell(_ElementwiseRecurrentCell):
     """Independently recurrent network (Li et al. 2018): h' = act(x W + u * h + b), where
     the recurrent weight `kernel_u` [1, H] is a vector, one weight per unit."""
 
     def __init__(self, num_units, activation=None, reuse=None, name=None, dtype=None):
-        super().__init__(_reuse=reuse, name=name, dtype=dtype)
-        self.input_spec = tf_keras.layers.InputSpec(ndim=2)
-        self._num_units = num_units
-        self._activation = activation or tf.tanh
-
-    @property
-    def state_size(self):
-        return self._num_units
-
-    @property
-    def output_size(self):
-        return self._num_units
+        super().__init__(num_units, activation, reuse, name, dtype=dtype)
 
     def build(self, inputs_shape):
         depth = _build_depth(inputs_shape)
@@ -260,26 +249,15 @@ class IndRNNCell(LayerRNNCell):
         return output, output
 
 
-class IndyGRUCell(LayerRNNCell):
+class IndyGRUCell(_ElementwiseRecurrentCell):
     """GRU whose recurrent matrices are diagonal (Gonnet & Deselaers 2017): the state
     enters every gate elementwise.  Gates r, u; the gate bias starts at 1."""
 
     def __init__(self, num_units, activation=None, reuse=None, kernel_initializer=None,
                  bias_initializer=None, name=None, dtype=None):
-        super().__init__(_reuse=reuse, name=name, dtype=dtype)
-        self.input_spec = tf_keras.layers.InputSpec(ndim=2)
-        self._num_units = num_units
-        self._activation = activation or tf.tanh
+        super().__init__(num_units, activation, reuse, name, dtype=dtype)
         self._kernel_initializer = kernel_initializer
         self._bias_initializer = bias_initializer
-
-    @property
-    def state_size(self):
-        return self._num_units
-
-    @property
-    def output_size(self):
-        return self._num_units
 
     def build(self, inputs_shape):
         depth = _build_depth(inputs_shape)
@@ -314,27 +292,20 @@ class IndyGRUCell(LayerRNNCell):
         return new_h, new_h
 
 
-class IndyLSTMCell(LayerRNNCell):
+class IndyLSTMCell(_ElementwiseRecurrentCell):
     """LSTM whose recurrent matrix is diagonal (Gonnet & Deselaers 2017): gates i, j, f, o
     from x W + tile(h) * u + b, `forget_bias` added at run time."""
 
     def __init__(self, num_units, forget_bias=1.0, activation=None, reuse=None,
                  kernel_initializer=None, bias_initializer=None, name=None, dtype=None):
-        super().__init__(_reuse=reuse, name=name, dtype=dtype)
-        self.input_spec = tf_keras.layers.InputSpec(ndim=2)
-        self._num_units = num_units
+        super().__init__(num_units, activation, reuse, name, dtype=dtype)
         self._forget_bias = forget_bias
-        self._activation = activation or tf.tanh
         self._kernel_initializer = kernel_initializer
         self._bias_initializer = bias_initializer
 
     @property
     def state_size(self):
         return LSTMStateTuple(self._num_units, self._num_units)
-
-    @property
-    def output_size(self):
-        return self._num_units
 
     def build(self, inputs_shape):
         depth = _build_depth(inputs_shape)
@@ -432,7 +403,7 @@ class CFNCell(_KerasStyleGatedCell):
         return new_h, new_h
 
 
-class WeightNormLSTMCell(RNNCell):
+class WeightNormLSTMCell(SizedRNNCell):
     """LSTMCell with weight normalisation (Salimans & Kingma 2016): each input block of the
     kernel is normalised column-wise and scaled by its own gain `norm_<k>`.  Variables
     live under an inner scope `wn_lstm_cell`; gate order i, j, f, o."""
@@ -452,14 +423,6 @@ class WeightNormLSTMCell(RNNCell):
         self._forget_bias = forget_bias
         self._output_size = num_proj or num_units
         self._state_size = LSTMStateTuple(num_units, self._output_size)
-
-    @property
-    def state_size(self):
-        return self._state_size
-
-    @property
-    def output_size(self):
-        return self._output_size
 
     def _linear(self, args, output_size, bias):
         """concat(args) @ kernel (+ bias), the kernel's row block for args[k] normalised
