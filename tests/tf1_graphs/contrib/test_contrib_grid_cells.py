@@ -189,7 +189,7 @@ def test_grid_cell_matches_numpy_reference_and_broken_twin_does_not(session, nam
     assert max_diff((outputs, final), unroll(ref_grid, x, state, v, True, opts)) > BROKEN_MIN
 
 
-@pytest.mark.parametrize("offset", [0, 1, -1])
+@pytest.mark.parametrize("offset", [1, -1])  # offset 0 is checked against TF 1.15's numbers
 def test_bidirectional_grid_cell_matches_numpy_reference_and_broken_twin_does_not(session, offset):
     cell = grid.BidirectionalGridLSTMCell(
         UNITS, use_peepholes=True, feature_size=2, frequency_skip=1, num_frequency_blocks=[3],

@@ -303,3 +303,31 @@ def _call(cell, shape, dtype=tf.float64):
 def test_bad_inputs_raise_as_in_tf115(graph, make, shape, message):
     with pytest.raises(ValueError, match=message):
         _call(make(), shape)
+
+
+@pytest.mark.parametrize("dtype", [tf.float16, tf.float32])
+def test_layer_cells_take_their_dtype_and_names_from_the_first_call(graph, dtype):
+    """As TF 1.15's tests have it: stacked IndyLSTMCells under MultiRNNCell, dtype inferred."""
+    cell = tf.nn.rnn_cell.MultiRNNCell([cells.IndyLSTMCell(2) for _ in range(2)])
+    state = (tf.zeros([1, 2], dtype),) * 2
+    with tf.variable_scope("root"):
+        cell(tf.zeros([1, 2], dtype), (state, state))
+    assert cell.dtype == dtype.name
+    assert [v.name for v in cell.trainable_variables] == [
+        "root/multi_rnn_cell/cell_%d/indy_lstm_cell/%s:0" % (layer, name)
+        for layer in (0, 1) for name in ("kernel_w", "kernel_u", "bias")]
+    assert not cell.non_trainable_variables
+
+
+def test_phased_cell_takes_float64_time_with_float32_features(graph):
+    cell = cells.PhasedLSTMCell(2)
+    state = cell.zero_state(3, tf.float32)
+    output, _ = cell((tf.zeros([3, 1], tf.float64), tf.zeros([3, 4])), state)
+    assert output.dtype == tf.float32 and output.shape.as_list() == [3, 2]
+
+
+def test_sru_cell_runs_inside_a_keras_rnn_layer(session):
+    import tf_keras
+    outputs = tf_keras.layers.RNN(cell=cells.SRUCell(10))(tf.ones([2, 3, 5]))
+    session.run(tf.global_variables_initializer())
+    assert session.run(outputs).shape == (2, 10)
