@@ -331,3 +331,19 @@ def test_sru_cell_runs_inside_a_keras_rnn_layer(session):
     outputs = tf_keras.layers.RNN(cell=cells.SRUCell(10))(tf.ones([2, 3, 5]))
     session.run(tf.global_variables_initializer())
     assert session.run(outputs).shape == (2, 10)
+
+
+@pytest.mark.parametrize("name", ["PhasedLSTMCell", "GLSTMCell", "WeightNormLSTMCell", "CFNCell"])
+def test_every_trainable_variable_gets_a_gradient_through_dynamic_rnn(graph, name):
+    """Trainable end to end, as TF 1.15's end-to-end tests had it (PhasedLSTMCell's period
+    and phase through its gradient-passing modulo; WeightNormLSTMCell's gains)."""
+    case = CASES[name]
+    rng = np.random.default_rng(0)
+    inputs = tf.nest.map_structure(tf.constant, case.inputs(rng))
+    cell = case.make()
+    outputs, _ = tf.nn.dynamic_rnn(cell, inputs, initial_state=tf.nest.map_structure(
+        tf.constant, case.state(rng)))
+    grads = tf.gradients(tf.reduce_sum(outputs), cell.trainable_variables)
+    assert cell.trainable_variables and all(g is not None for g in grads)
+    cut = tf.gradients(tf.reduce_sum(tf.stop_gradient(outputs)), cell.trainable_variables)
+    assert all(g is None for g in cut)  # the broken twin: the same check on a cut path fails
