@@ -43,21 +43,24 @@ def _check(session, make, inputs, state, expected, init=0.5):
 ONES_1x2, ONES_1x3, STATE_1x2 = np.ones((1, 2)), np.ones((1, 3)), np.full((1, 2), 0.1)
 
 
+def _sru(broken):
+    return cells.SRUCell(2, activation=tf.nn.relu if broken else None)
+
+
+def _cfn(broken):
+    return cells.CFNCell(2, activation="sigmoid" if broken else "tanh",
+                         kernel_initializer=tf.constant_initializer(0.5))
+
+
+def _minimal(broken):
+    return cells.MinimalRNNCell(2, bias_initializer="zeros" if broken else "ones",
+                                kernel_initializer=tf.constant_initializer(0.5))
+
+
 @pytest.mark.parametrize("make, inputs, documented", [
-    (lambda broken: cells.SRUCell(2, activation=tf.nn.relu if broken else None), ONES_1x2, 0.509682),
-    (lambda broken: cells.SRUCell(2, activation=tf.nn.relu if broken else None), ONES_1x3, 0.55255556),
-    (lambda broken: cells.CFNCell(2, activation="sigmoid" if broken else "tanh",
-                                  kernel_initializer=tf.constant_initializer(0.5)),
-     ONES_1x2, 0.17188203),
-    (lambda broken: cells.CFNCell(2, activation="sigmoid" if broken else "tanh",
-                                  kernel_initializer=tf.constant_initializer(0.5)),
-     ONES_1x3, 0.15535763),
-    (lambda broken: cells.MinimalRNNCell(2, bias_initializer="zeros" if broken else "ones",
-                                         kernel_initializer=tf.constant_initializer(0.5)),
-     ONES_1x2, 0.18899589),
-    (lambda broken: cells.MinimalRNNCell(2, bias_initializer="zeros" if broken else "ones",
-                                         kernel_initializer=tf.constant_initializer(0.5)),
-     ONES_1x3, 0.19554167),
+    (_sru, ONES_1x2, 0.509682), (_sru, ONES_1x3, 0.55255556),
+    (_cfn, ONES_1x2, 0.17188203), (_cfn, ONES_1x3, 0.15535763),
+    (_minimal, ONES_1x2, 0.18899589), (_minimal, ONES_1x3, 0.19554167),
 ])
 def test_vector_cells_give_tf115_numbers(session, make, inputs, documented):
     _check(session, make, inputs, STATE_1x2,
