@@ -20,9 +20,9 @@ _layer_deepcopy = _legacy_base.Layer.__deepcopy__
 _SHARED = {"_graph", "_thread_local", "_metrics_lock"}  # as the layers' own __deepcopy__
 _UNBUILT = {"built": False, "_scope": None, "_current_scope": None,
             "_build_input_shape": None, "_called": False}
-# Bookkeeping that a layer makes on first use, and remakes when it is missing.
+# What a layer makes on its first or second call, and remakes when it is missing.
 _MADE_ON_FIRST_USE = {
-    "rnncell_scope", "_self_unconditional_checkpoint_dependencies",
+    "rnncell_scope", "_always_reuse_variable_scope", "_self_unconditional_checkpoint_dependencies",
     "_self_unconditional_dependency_names", "_self_unconditional_deferred_dependencies",
     "_self_update_uid", "_self_name_based_restores", "_self_saveable_object_factories"}
 
