@@ -1,4 +1,4 @@
-"""`tf.contrib.seq2seq`: `sequence_loss` only; its other names are refused by name.
+"""`tf.contrib.seq2seq`: `sequence_loss` (and `SequenceLoss`); its other names are refused by name.
 
 `sequence_loss` takes [batch, time, classes] logits, [batch, time] int targets and
 [batch, time] weights.  The weighted cross-entropy is reduced as TF 1.15 reduced it:
@@ -63,6 +63,35 @@ def sequence_loss(logits, targets, weights, average_across_timesteps=True,
             return _tf.math.divide_no_nan(_tf.reduce_sum(crossent, axis=axis),
                                           _nonzero_count(weights, crossent.dtype, axis))
         return crossent
+
+
+class SequenceLoss(_tf.keras.losses.Loss):
+    """`sequence_loss` as a Keras loss, `loss(targets, logits, weights)`, summing by default.
+
+    TF 1.15 kept it in `contrib/seq2seq/python/ops/loss.py` without exporting it from
+    `tf.contrib.seq2seq`; programs and tests import it from there.
+    """
+
+    def __init__(self, average_across_timesteps=False, average_across_batch=False,
+                 sum_over_timesteps=True, sum_over_batch=True, softmax_loss_function=None, name=None):
+        super().__init__(name=name)
+        self.average_across_timesteps = average_across_timesteps
+        self.average_across_batch = average_across_batch
+        self.sum_over_timesteps = sum_over_timesteps
+        self.sum_over_batch = sum_over_batch
+        self.softmax_loss_function = softmax_loss_function
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        """The whole loss, reduced by the flags above rather than by Keras' reduction."""
+        return sequence_loss(y_pred, y_true, sample_weight,
+                             average_across_timesteps=self.average_across_timesteps,
+                             average_across_batch=self.average_across_batch,
+                             sum_over_timesteps=self.sum_over_timesteps,
+                             sum_over_batch=self.sum_over_batch,
+                             softmax_loss_function=self.softmax_loss_function, name=self.name)
+
+    def call(self, y_true, y_pred):
+        raise NotImplementedError("SequenceLoss computes its loss in __call__")
 
 
 def _nonzero_count(weights, dtype, axis=None):

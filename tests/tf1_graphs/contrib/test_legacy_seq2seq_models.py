@@ -98,11 +98,6 @@ def _attention_decoder(w, prefix, inputs, state, attention_states, cell_step, he
     return outputs, state
 
 
-def _reads_ignored(w, prefix, inputs, state, attention_states, cell_step, heads, initial_state_attention):
-    """Broken twin of `_attention_decoder`: attention states all zero."""
-    return _attention_decoder(w, prefix, inputs, state, 0 * attention_states, cell_step, heads, False)
-
-
 def _random(seed, *shape):
     return np.random.default_rng(seed).normal(size=shape).astype(np.float32)
 
@@ -132,13 +127,21 @@ def test_attention_decoder_equals_numpy(session, heads, initial_state_attention)
                                            initial_state_attention=initial_state_attention)
     session.run(tf.global_variables_initializer())
     w = _values(session)
-    args = ("attention_decoder", inputs, (_random(2, B, H), _random(3, B, H)), attention,
-            _lstm(w, "attention_decoder/basic_lstm_cell"), heads, initial_state_attention)
-    expected, expected_final = _attention_decoder(w, *args)
+    expected, expected_final = _attention_decoder(
+        w, "attention_decoder", inputs, (_random(2, B, H), _random(3, B, H)), attention,
+        _lstm(w, "attention_decoder/basic_lstm_cell"), heads, initial_state_attention)
     got, got_final = session.run([outputs, final])
     _close(got, expected)
     _close(got_final, expected_final)
-    _differs(got, _reads_ignored(w, *args)[0])
+    _differs(got, _attention_decoder(  # twin: nothing to attend to
+        w, "attention_decoder", inputs, (_random(2, B, H), _random(3, B, H)), 0 * attention,
+        _lstm(w, "attention_decoder/basic_lstm_cell"), heads, initial_state_attention)[0])
+
+
+def _embedding_encoder(w, model, ids):
+    """The encoder every embedding model builds: an EmbeddingWrapper'd LSTM under `<model>/rnn`."""
+    return _unroll(_lstm(w, model + "rnn/embedding_wrapper/basic_lstm_cell"),
+                   w[model + "rnn/embedding_wrapper/embedding"][ids], _zero_state())
 
 
 def _seq2seq_feeds(encoder_steps=T, decoder_steps=T):
@@ -152,8 +155,7 @@ def test_embedding_rnn_seq2seq_equals_numpy(session, feed_previous):
                                            V, V + 1, D, feed_previous=feed_previous)
     session.run(tf.global_variables_initializer())
     w, p = _values(session), "embedding_rnn_seq2seq/"
-    _, encoded = _unroll(_lstm(w, p + "rnn/embedding_wrapper/basic_lstm_cell"),
-                         w[p + "rnn/embedding_wrapper/embedding"][encoder_ids], _zero_state())
+    _, encoded = _embedding_encoder(w, p, encoder_ids)
     decoder = p + "embedding_rnn_decoder/rnn_decoder/output_projection_wrapper"
     embedding = w[p + "embedding_rnn_decoder/embedding"]
     expected, _ = _unroll(_lstm(w, decoder + "/basic_lstm_cell"), embedding[decoder_ids], encoded,
@@ -201,8 +203,7 @@ def test_embedding_attention_seq2seq_equals_numpy(session, feed_previous):
                                                  V, V + 1, D, num_heads=2, feed_previous=feed_previous)
     session.run(tf.global_variables_initializer())
     w, p = _values(session), "embedding_attention_seq2seq/"
-    encoder_outputs, encoded = _unroll(_lstm(w, p + "rnn/embedding_wrapper/basic_lstm_cell"),
-                                       w[p + "rnn/embedding_wrapper/embedding"][encoder_ids], _zero_state())
+    encoder_outputs, encoded = _embedding_encoder(w, p, encoder_ids)
     decoder = p + "embedding_attention_decoder/attention_decoder"
     embedding = w[p + "embedding_attention_decoder/embedding"]
     wrapped = _lstm(w, decoder + "/output_projection_wrapper/basic_lstm_cell")
@@ -211,9 +212,12 @@ def test_embedding_attention_seq2seq_equals_numpy(session, feed_previous):
         output, state = wrapped(x, state)
         return _project(w, decoder + "/output_projection_wrapper", output), state
 
-    expected, _ = _attention_decoder(w, decoder, embedding[decoder_ids], encoded, np.stack(encoder_outputs, 1),
-                                     projected_cell, 2, False, embedding if feed_previous else None)
-    _close(session.run(outputs), expected)
+    def expected(greedy):
+        return _attention_decoder(w, decoder, embedding[decoder_ids], encoded, np.stack(encoder_outputs, 1),
+                                  projected_cell, 2, False, embedding if greedy else None)[0]
+
+    _close(session.run(outputs), expected(feed_previous))
+    _differs(session.run(outputs), expected(not feed_previous))
 
 
 def test_one2many_rnn_seq2seq_equals_numpy(session):
@@ -225,8 +229,7 @@ def test_one2many_rnn_seq2seq_equals_numpy(session):
         {k: tf.nn.rnn_cell.BasicLSTMCell(H) for k in decoder_ids}, V, symbols, D)
     session.run(tf.global_variables_initializer())
     w, p = _values(session), "one2many_rnn_seq2seq/"
-    _, encoded = _unroll(_lstm(w, p + "rnn/embedding_wrapper/basic_lstm_cell"),
-                         w[p + "rnn/embedding_wrapper/embedding"][encoder_ids], _zero_state())
+    _, encoded = _embedding_encoder(w, p, encoder_ids)
     for name, ids in decoder_ids.items():
         decoder = f"{p}one2many_decoder_{name}/embedding_rnn_decoder/"
         projection = decoder + "rnn_decoder/output_projection_wrapper"
@@ -298,8 +301,8 @@ def test_model_with_buckets_builds_once_and_reuses_per_bucket(session):
     got_outputs, got_losses, got_per_example = session.run([outputs, losses, per_example])
     for index, (inputs, steps) in enumerate(BUCKETS):
         def expected(encoder_prefix):
-            _, encoded = _unroll(_lstm(w, encoder_prefix), w[p + "rnn/embedding_wrapper/embedding"][encoder_ids[:inputs]],
-                                 _zero_state())
+            _, encoded = _unroll(_lstm(w, encoder_prefix),
+                                 w[p + "rnn/embedding_wrapper/embedding"][encoder_ids[:inputs]], _zero_state())
             return _unroll(_lstm(w, decoder + "/basic_lstm_cell"), w[p + "embedding_rnn_decoder/embedding"][decoder_ids[:steps]],
                            encoded, lambda out: _project(w, decoder, out))[0]
 

@@ -95,6 +95,18 @@ def test_a_custom_loss_function_gets_flat_labels_and_logits(session):
     assert seen == [([BATCH * STEPS], 2)]
 
 
+def test_sequence_loss_class_sums_by_default_and_takes_targets_first(session):
+    logits, targets, weights = _inputs(2)
+    summed = tf.contrib.seq2seq.SequenceLoss()(tf.constant(targets), tf.constant(logits), tf.constant(weights))
+    per_step = tf.contrib.seq2seq.SequenceLoss(average_across_batch=True, sum_over_batch=False)(
+        tf.constant(targets), tf.constant(logits), tf.constant(weights))
+    got_summed, got_per_step = session.run([summed, per_step])
+    np.testing.assert_allclose(got_summed, _numpy_loss(logits, targets, weights, False, False, True, True), **TOL)
+    np.testing.assert_allclose(got_per_step, _numpy_loss(logits, targets, weights, False, True, True, False), **TOL)
+    np.testing.assert_raises(AssertionError, np.testing.assert_allclose, got_summed,  # twin: sequence_loss's defaults
+                             _numpy_loss(logits, targets, weights, True, True, False, False), **TOL)
+
+
 @pytest.mark.parametrize("bad, message", [
     (dict(logits=np.zeros((BATCH, CLASSES))), "Logits must be a"),
     (dict(targets=np.zeros((BATCH,), np.int32)), "Targets must be a"),
