@@ -378,7 +378,9 @@ def embedding_attention_seq2seq(encoder_inputs, decoder_inputs, cell, num_encode
     `output_projection` is given."""
     with _v1.variable_scope(scope or "embedding_attention_seq2seq", dtype=dtype) as scope:
         dtype = scope.dtype
-        encoder_cell = _EmbeddingWrapper(encoder_cell or copy.deepcopy(cell),
+        if encoder_cell is None:
+            encoder_cell = copy.deepcopy(cell)
+        encoder_cell = _EmbeddingWrapper(encoder_cell,
                                          embedding_classes=num_encoder_symbols,
                                          embedding_size=embedding_size)
         encoder_outputs, encoder_state = _v1.nn.static_rnn(encoder_cell, encoder_inputs, dtype=dtype)
