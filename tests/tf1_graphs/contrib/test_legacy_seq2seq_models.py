@@ -19,6 +19,7 @@ from tf1_graphs.contrib import _cell_copy
 from tf115_seq2seq_graphs import B, D, H, T, V, builders, variables_of
 
 s2s = tf.contrib.legacy_seq2seq
+LSTM = tf.nn.rnn_cell.BasicLSTMCell
 TOL = dict(rtol=0, atol=1e-5)
 with open(os.path.join(os.path.dirname(__file__), "tf115_legacy_seq2seq_variables.json")) as f:
     TF115_VARIABLES = json.load(f)
@@ -151,8 +152,8 @@ def _seq2seq_feeds(encoder_steps=T, decoder_steps=T):
 @pytest.mark.parametrize("feed_previous", [False, True])
 def test_embedding_rnn_seq2seq_equals_numpy(session, feed_previous):
     encoder_ids, decoder_ids = _seq2seq_feeds()
-    outputs, _ = s2s.embedding_rnn_seq2seq(_tensors(encoder_ids), _tensors(decoder_ids), tf.nn.rnn_cell.BasicLSTMCell(H),
-                                           V, V + 1, D, feed_previous=feed_previous)
+    outputs, _ = s2s.embedding_rnn_seq2seq(_tensors(encoder_ids), _tensors(decoder_ids), LSTM(H), V, V + 1, D,
+                                           feed_previous=feed_previous)
     session.run(tf.global_variables_initializer())
     w, p = _values(session), "embedding_rnn_seq2seq/"
     _, encoded = _embedding_encoder(w, p, encoder_ids)
@@ -168,15 +169,16 @@ def test_embedding_rnn_seq2seq_equals_numpy(session, feed_previous):
 
 def test_basic_and_tied_rnn_seq2seq_equal_numpy(session):
     encoder_inputs, decoder_inputs = _random(20, T, B, D), _random(21, T, B, D)
-    basic, _ = s2s.basic_rnn_seq2seq(_tensors(encoder_inputs), _tensors(decoder_inputs), tf.nn.rnn_cell.BasicLSTMCell(H))
-    tied, _ = s2s.tied_rnn_seq2seq(_tensors(encoder_inputs), _tensors(decoder_inputs), tf.nn.rnn_cell.BasicLSTMCell(H))
+    basic, _ = s2s.basic_rnn_seq2seq(_tensors(encoder_inputs), _tensors(decoder_inputs), LSTM(H))
+    tied, _ = s2s.tied_rnn_seq2seq(_tensors(encoder_inputs), _tensors(decoder_inputs), LSTM(H))
     session.run(tf.global_variables_initializer())
     w = _values(session)
     encoder = _lstm(w, "basic_rnn_seq2seq/rnn/basic_lstm_cell")
     decoder = _lstm(w, "basic_rnn_seq2seq/rnn_decoder/basic_lstm_cell")
     expected, _ = _unroll(decoder, decoder_inputs, _unroll(encoder, encoder_inputs, _zero_state())[1])
     _close(session.run(basic), expected)
-    _differs(session.run(basic), _unroll(decoder, decoder_inputs, _unroll(decoder, encoder_inputs, _zero_state())[1])[0])
+    encoded_by_decoder = _unroll(decoder, encoder_inputs, _zero_state())[1]  # twin: encoder on decoder weights
+    _differs(session.run(basic), _unroll(decoder, decoder_inputs, encoded_by_decoder)[0])
     one = _lstm(w, "combined_tied_rnn_seq2seq/tied_rnn_seq2seq/basic_lstm_cell")
     _close(session.run(tied), _unroll(one, decoder_inputs, _unroll(one, encoder_inputs, _zero_state())[1])[0])
 
@@ -199,8 +201,8 @@ def test_embedding_tied_rnn_seq2seq_equals_numpy(session):
 @pytest.mark.parametrize("feed_previous", [False, True])
 def test_embedding_attention_seq2seq_equals_numpy(session, feed_previous):
     encoder_ids, decoder_ids = _seq2seq_feeds(T + 1, T)
-    outputs, _ = s2s.embedding_attention_seq2seq(_tensors(encoder_ids), _tensors(decoder_ids), tf.nn.rnn_cell.BasicLSTMCell(H),
-                                                 V, V + 1, D, num_heads=2, feed_previous=feed_previous)
+    outputs, _ = s2s.embedding_attention_seq2seq(_tensors(encoder_ids), _tensors(decoder_ids), LSTM(H), V, V + 1, D,
+                                                 num_heads=2, feed_previous=feed_previous)
     session.run(tf.global_variables_initializer())
     w, p = _values(session), "embedding_attention_seq2seq/"
     encoder_outputs, encoded = _embedding_encoder(w, p, encoder_ids)
@@ -289,7 +291,7 @@ def test_model_with_buckets_builds_once_and_reuses_per_bucket(session):
             _tensors(encoder_ids), _tensors(decoder_ids), _tensors(targets), _tensors(weights), BUCKETS,
             lambda x, y: s2s.embedding_rnn_seq2seq(x, y, cell, V, V + 1, D), per_example_loss=True)
     with tf.Graph().as_default():
-        s2s.embedding_rnn_seq2seq(_tensors(encoder_ids), _tensors(decoder_ids), tf.nn.rnn_cell.BasicLSTMCell(H), V, V + 1, D)
+        s2s.embedding_rnn_seq2seq(_tensors(encoder_ids), _tensors(decoder_ids), LSTM(H), V, V + 1, D)
         one_model = [v.op.name for v in tf.global_variables()]
     assert [v.op.name for v in tf.global_variables()] == one_model
     assert [len(o) for o in outputs] == [2, T]
@@ -303,8 +305,9 @@ def test_model_with_buckets_builds_once_and_reuses_per_bucket(session):
         def expected(encoder_prefix):
             _, encoded = _unroll(_lstm(w, encoder_prefix),
                                  w[p + "rnn/embedding_wrapper/embedding"][encoder_ids[:inputs]], _zero_state())
-            return _unroll(_lstm(w, decoder + "/basic_lstm_cell"), w[p + "embedding_rnn_decoder/embedding"][decoder_ids[:steps]],
-                           encoded, lambda out: _project(w, decoder, out))[0]
+            embedded = w[p + "embedding_rnn_decoder/embedding"][decoder_ids[:steps]]
+            return _unroll(_lstm(w, decoder + "/basic_lstm_cell"), embedded, encoded,
+                           lambda out: _project(w, decoder, out))[0]
 
         logits = expected(p + "rnn/embedding_wrapper/basic_lstm_cell")
         _close(got_outputs[index], logits)
