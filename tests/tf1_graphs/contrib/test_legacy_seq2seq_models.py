@@ -318,6 +318,16 @@ def test_model_with_buckets_builds_once_and_reuses_per_bucket(session):
         np.testing.assert_allclose(got_losses[index], by_example.sum() / B, **TOL)
 
 
+def test_one_cell_object_for_every_bucket_makes_tf115s_variables_of_a_cell_per_bucket():
+    """TF 1.15 could only build a cell made anew per bucket; one shared object gives the same variables."""
+    def build():
+        cell, ids, weights = tf.nn.rnn_cell.GRUCell(H), [tf.zeros([B], tf.int32)] * 4, [tf.ones([B])] * 4
+        s2s.model_with_buckets(ids, ids, ids, weights, [(2, 3), (4, 4)],
+                               lambda x, y: s2s.embedding_attention_seq2seq(x, y, cell, V, V, D))
+
+    assert variables_of(tf, build) == TF115_VARIABLES["model_with_buckets"]
+
+
 @pytest.mark.parametrize("short", ["encoder_inputs", "targets", "weights"])
 def test_model_with_buckets_rejects_inputs_shorter_than_the_last_bucket(graph, short):
     encoder_ids, decoder_ids, targets, weights = _bucket_feeds()
