@@ -4,9 +4,10 @@ TensorFlow 2 removed `tf.contrib`. The modules here re-implement, with TF 1.15's
 defaults and semantics, what the documents and their sources call. Anything else is
 refused by name, so a pasted post fails on the line that needs it, not somewhere later.
 """
-from tf1_graphs.contrib import data, framework, layers, learn, legacy_seq2seq, rnn, training
+from tf1_graphs.contrib import _cell_copy  # noqa: F401  (deep copies of built cells, for legacy_seq2seq)
+from tf1_graphs.contrib import data, framework, layers, learn, legacy_seq2seq, rnn, seq2seq, training
 
-PROVIDED = ("data", "framework", "layers", "learn", "legacy_seq2seq", "rnn", "training")
+PROVIDED = ("data", "framework", "layers", "learn", "legacy_seq2seq", "rnn", "seq2seq", "training")
 
 
 class ContribNotProvided(AttributeError):

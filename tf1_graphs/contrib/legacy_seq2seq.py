@@ -1,12 +1,159 @@
-"""`tf.contrib.legacy_seq2seq`: the static decoder and the per-example sequence losses.
+"""`tf.contrib.legacy_seq2seq`, all of it: the static decoders, the seq2seq models, the losses.
 
-Semantics of TF 1.15, as the cookbook used them (FACTS.md): `rnn_decoder` unrolls over
-a Python list and, given a `loop_function`, feeds step i > 0 from the previous output
-instead of the list; the losses take lists of [batch, classes] logits and [batch] labels.
+Semantics, variable names and shapes of TF 1.15 (a TF 1.15 checkpoint maps one to one).
+`rnn_decoder` unrolls over a Python list and, given a `loop_function`, feeds step i > 0
+from the previous output instead of the list; the losses take lists of [batch, classes]
+logits and [batch] labels.  The models deep-copy the cell for their encoder; for a cell
+that is already built see `_cell_copy`.  A `feed_previous` given as a boolean tensor builds
+the decoder twice, greedy first, and picks one with `tf.cond`, sharing the variables.
 """
+import copy
+import math
+
 import tensorflow as _tf
 
 _v1 = _tf.compat.v1
+_RNNCell = _v1.nn.rnn_cell.RNNCell
+
+
+def _linear_variables(args, output_size):
+    """TF 1.15's `core_rnn_cell._Linear`: `kernel` [sum of the args' depths, output_size] and
+    `bias` [output_size] (zeros, never partitioned), in the current variable scope."""
+    shapes = [arg.shape for arg in args]
+    for shape in shapes:
+        if shape.rank != 2:
+            raise ValueError(f"linear is expecting 2D arguments: {shapes}")
+        if shape[1] is None:
+            raise ValueError(f"linear expects shape[1] to be provided for shape {shape}, but saw None")
+    dtype = args[0].dtype
+    kernel = _v1.get_variable("kernel", [sum(shape[1] for shape in shapes), output_size], dtype=dtype)
+    with _v1.variable_scope(_v1.get_variable_scope()) as unpartitioned:
+        unpartitioned.set_partitioner(None)
+        bias = _v1.get_variable("bias", [output_size], dtype=dtype,
+                                initializer=_v1.constant_initializer(0.0, dtype=dtype))
+    return kernel, bias
+
+
+def _linear(args, variables):
+    kernel, bias = variables
+    inputs = args[0] if len(args) == 1 else _tf.concat(args, 1)
+    return _tf.nn.bias_add(_tf.matmul(inputs, kernel), bias)
+
+
+def _check_is_cell(name, cell):
+    missing = [attribute for attribute in ("output_size", "state_size", "zero_state")
+               if not hasattr(cell, attribute)]
+    if missing or not callable(cell):
+        raise TypeError(f"The argument {name!r} ({cell}) is not an RNNCell: "
+                        f"{', '.join(missing) or 'it is not callable'}.")
+
+
+class _CellWrapper(_RNNCell):
+    """What TF 1.15's core_rnn_cell wrappers share: the wrapped cell's state and zero state."""
+
+    def __init__(self, cell, name, reuse):
+        super().__init__(_reuse=reuse, name=name)
+        _check_is_cell("cell", cell)
+        self._cell = cell
+
+    @property
+    def state_size(self):
+        return self._cell.state_size
+
+    @property
+    def output_size(self):
+        return self._cell.output_size
+
+    def zero_state(self, batch_size, dtype):
+        with _tf.name_scope(type(self).__name__.lstrip("_") + "ZeroState"):
+            return self._cell.zero_state(batch_size, dtype)
+
+
+class _EmbeddingWrapper(_CellWrapper):
+    """TF 1.15's `contrib.rnn.EmbeddingWrapper`: int ids [batch] -> `embedding` rows -> the cell.
+
+    Without an initializer (its own or the scope's), the embedding is drawn from
+    U(-sqrt 3, sqrt 3), which has variance 1.
+    """
+
+    def __init__(self, cell, embedding_classes, embedding_size, initializer=None, reuse=None):
+        super().__init__(cell, "embedding_wrapper", reuse)
+        if embedding_classes <= 0 or embedding_size <= 0:
+            raise ValueError("Both embedding_classes and embedding_size must be > 0: "
+                             f"{embedding_classes}, {embedding_size}.")
+        self._embedding_classes = embedding_classes
+        self._embedding_size = embedding_size
+        self._initializer = initializer
+
+    def call(self, inputs, state):
+        with _tf.device("/cpu:0"):
+            initializer = (self._initializer or _v1.get_variable_scope().initializer
+                           or _v1.random_uniform_initializer(-math.sqrt(3), math.sqrt(3)))
+            dtype = _tf.nest.flatten(state)[0].dtype
+            embedding = _v1.get_variable("embedding", [self._embedding_classes, self._embedding_size],
+                                         initializer=initializer, dtype=dtype)
+            embedded = _tf.nn.embedding_lookup(embedding, _tf.reshape(inputs, [-1]))
+            return self._cell(embedded, state)
+
+
+class _OutputProjectionWrapper(_CellWrapper):
+    """TF 1.15's `contrib.rnn.OutputProjectionWrapper`: the cell, then `output @ kernel + bias`."""
+
+    def __init__(self, cell, output_size, activation=None, reuse=None):
+        super().__init__(cell, "output_projection_wrapper", reuse)
+        if output_size < 1:
+            raise ValueError(f"Parameter output_size must be > 0: {output_size}.")
+        self._output_size = output_size
+        self._activation = activation
+        self._projection = None
+
+    @property
+    def output_size(self):
+        return self._output_size
+
+    def call(self, inputs, state):
+        output, new_state = self._cell(inputs, state)
+        if self._projection is None:
+            self._projection = _linear_variables([output], self._output_size)
+        projected = _linear([output], self._projection)
+        if self._activation:
+            projected = self._activation(projected)
+        return projected, new_state
+
+
+def _extract_argmax_and_embed(embedding, output_projection=None, update_embedding=True):
+    """A loop function for greedy decoding: embed the argmax of the (projected) previous output."""
+
+    def loop_function(previous, _):
+        if output_projection is not None:
+            previous = _v1.nn.xw_plus_b(previous, output_projection[0], output_projection[1])
+        embedded = _tf.nn.embedding_lookup(embedding, _tf.argmax(previous, 1))
+        return embedded if update_embedding else _tf.stop_gradient(embedded)
+
+    return loop_function
+
+
+def _check_output_projection(output_projection, num_symbols, dtype):
+    weights = _tf.convert_to_tensor(output_projection[0], dtype=dtype)
+    weights.shape.assert_is_compatible_with([None, num_symbols])
+    biases = _tf.convert_to_tensor(output_projection[1], dtype=dtype)
+    biases.shape.assert_is_compatible_with([num_symbols])
+
+
+def _decode_on_condition(feed_previous, decode):
+    """`decode(feed_previous_bool)` built twice, greedy first (it makes the variables, the
+    other reuses them), chosen at run time by the boolean tensor `feed_previous`."""
+    structure = {}
+
+    def branch(greedy):
+        with _v1.variable_scope(_v1.get_variable_scope(), reuse=None if greedy else True):
+            outputs, state = decode(greedy)
+        structure["outputs"], structure["state"] = len(outputs), state
+        return list(outputs) + _tf.nest.flatten(state)
+
+    chosen = _v1.cond(feed_previous, lambda: branch(True), lambda: branch(False))
+    count = structure["outputs"]
+    return chosen[:count], _tf.nest.pack_sequence_as(structure["state"], chosen[count:])
 
 
 def rnn_decoder(decoder_inputs, initial_state, cell, loop_function=None, scope=None):
@@ -28,6 +175,272 @@ def rnn_decoder(decoder_inputs, initial_state, cell, loop_function=None, scope=N
             output, state = cell(step_input, state)
             outputs.append(output)
     return outputs, state
+
+
+def basic_rnn_seq2seq(encoder_inputs, decoder_inputs, cell, dtype=_tf.float32, scope=None):
+    """A static encoder (a copy of `cell`, under `rnn`), then `rnn_decoder` from its final state."""
+    with _v1.variable_scope(scope or "basic_rnn_seq2seq"):
+        _, encoder_state = _v1.nn.static_rnn(copy.deepcopy(cell), encoder_inputs, dtype=dtype)
+        return rnn_decoder(decoder_inputs, encoder_state, cell)
+
+
+def tied_rnn_seq2seq(encoder_inputs, decoder_inputs, cell, loop_function=None,
+                     dtype=_tf.float32, scope=None):
+    """Encoder and decoder are one cell with one set of variables, all in `scope`."""
+    with _v1.variable_scope("combined_tied_rnn_seq2seq"):
+        scope = scope or "tied_rnn_seq2seq"
+        _, encoder_state = _v1.nn.static_rnn(cell, encoder_inputs, dtype=dtype, scope=scope)
+        _v1.get_variable_scope().reuse_variables()
+        return rnn_decoder(decoder_inputs, encoder_state, cell, loop_function=loop_function,
+                           scope=scope)
+
+
+def embedding_rnn_decoder(decoder_inputs, initial_state, cell, num_symbols, embedding_size,
+                          output_projection=None, feed_previous=False,
+                          update_embedding_for_previous=True, scope=None):
+    """`rnn_decoder` over the ids' rows of a new `embedding` [num_symbols, embedding_size];
+    with `feed_previous`, each step after the first embeds the argmax of the last output."""
+    with _v1.variable_scope(scope or "embedding_rnn_decoder") as scope:
+        if output_projection is not None:
+            _check_output_projection(output_projection, num_symbols, scope.dtype)
+        embedding = _v1.get_variable("embedding", [num_symbols, embedding_size])
+        loop_function = _extract_argmax_and_embed(
+            embedding, output_projection, update_embedding_for_previous) if feed_previous else None
+        embedded = (_tf.nn.embedding_lookup(embedding, ids) for ids in decoder_inputs)
+        return rnn_decoder(embedded, initial_state, cell, loop_function=loop_function)
+
+
+def embedding_rnn_seq2seq(encoder_inputs, decoder_inputs, cell, num_encoder_symbols,
+                          num_decoder_symbols, embedding_size, output_projection=None,
+                          feed_previous=False, dtype=None, scope=None):
+    """An embedding encoder (a copy of `cell`), then `embedding_rnn_decoder` on `cell`,
+    projected to `num_decoder_symbols` unless `output_projection` is given."""
+    with _v1.variable_scope(scope or "embedding_rnn_seq2seq") as scope:
+        if dtype is not None:
+            scope.set_dtype(dtype)
+        else:
+            dtype = scope.dtype
+        encoder_cell = _EmbeddingWrapper(copy.deepcopy(cell), embedding_classes=num_encoder_symbols,
+                                         embedding_size=embedding_size)
+        _, encoder_state = _v1.nn.static_rnn(encoder_cell, encoder_inputs, dtype=dtype)
+        if output_projection is None:
+            cell = _OutputProjectionWrapper(cell, num_decoder_symbols)
+
+        def decode(greedy, update_embedding_for_previous=True):
+            return embedding_rnn_decoder(
+                decoder_inputs, encoder_state, cell, num_decoder_symbols, embedding_size,
+                output_projection=output_projection, feed_previous=greedy,
+                update_embedding_for_previous=update_embedding_for_previous)
+
+        if isinstance(feed_previous, bool):
+            return decode(feed_previous)
+        return _decode_on_condition(feed_previous, lambda greedy: decode(greedy, False))
+
+
+def embedding_tied_rnn_seq2seq(encoder_inputs, decoder_inputs, cell, num_symbols, embedding_size,
+                               num_decoder_symbols=None, output_projection=None,
+                               feed_previous=False, dtype=None, scope=None):
+    """`tied_rnn_seq2seq` on one shared `embedding` [num_symbols, embedding_size] for both sides;
+    the outputs are over the first `num_decoder_symbols` symbols (default: all of them)."""
+    with _v1.variable_scope(scope or "embedding_tied_rnn_seq2seq", dtype=dtype) as scope:
+        dtype = scope.dtype
+        if output_projection is not None:
+            _check_output_projection(output_projection, num_symbols, dtype)
+        embedding = _v1.get_variable("embedding", [num_symbols, embedding_size], dtype=dtype)
+        embedded_encoder = [_tf.nn.embedding_lookup(embedding, ids) for ids in encoder_inputs]
+        embedded_decoder = [_tf.nn.embedding_lookup(embedding, ids) for ids in decoder_inputs]
+        if output_projection is None:
+            cell = _OutputProjectionWrapper(cell, num_decoder_symbols or num_symbols)
+
+        def decode(greedy, update_embedding=True):
+            loop_function = _extract_argmax_and_embed(
+                embedding, output_projection, update_embedding) if greedy else None
+            return tied_rnn_seq2seq(embedded_encoder, embedded_decoder, cell,
+                                    loop_function=loop_function, dtype=dtype)
+
+        if isinstance(feed_previous, bool):
+            return decode(feed_previous)
+        return _decode_on_condition(feed_previous, lambda greedy: decode(greedy, False))
+
+
+def attention_decoder(decoder_inputs, initial_state, attention_states, cell, output_size=None,
+                      num_heads=1, loop_function=None, dtype=None, scope=None,
+                      initial_state_attention=False):
+    """`rnn_decoder` with content attention over `attention_states` [batch, length, size].
+
+    Per head a, with hidden states h_j: features W_a h_j (`AttnW_a`, a 1x1 convolution);
+    for a query q (the cell state, flattened), s_j = v_a . tanh(W_a h_j + U_a q + b_a)
+    (`AttnV_a`, `Attention_a/kernel|bias`), weights softmax(s), read d_a = sum_j w_j h_j.
+    Each step: x = linear([input] + reads) (`kernel|bias`), the cell on x, new reads from
+    its state, output = linear([cell output] + reads) (`AttnOutputProjection`).  The first
+    reads are zeros, or from `initial_state` with `initial_state_attention`.
+    """
+    if not decoder_inputs:
+        raise ValueError("Must provide at least 1 input to attention decoder.")
+    if num_heads < 1:
+        raise ValueError("With less than 1 heads, use a non-attention decoder.")
+    if _tf.compat.dimension_value(attention_states.shape[2]) is None:
+        raise ValueError(f"Shape[2] of attention_states must be known: {attention_states.shape}")
+    if output_size is None:
+        output_size = cell.output_size
+
+    with _v1.variable_scope(scope or "attention_decoder", dtype=dtype) as scope:
+        dtype = scope.dtype
+        batch_size = _tf.shape(decoder_inputs[0])[0]
+        attn_length = _tf.compat.dimension_value(attention_states.shape[1])
+        if attn_length is None:
+            attn_length = _tf.shape(attention_states)[1]
+        attn_size = _tf.compat.dimension_value(attention_states.shape[2])
+        hidden = _tf.reshape(attention_states, [-1, attn_length, 1, attn_size])
+        hidden_features, attention_vectors = [], []
+        for head in range(num_heads):
+            features_kernel = _v1.get_variable(f"AttnW_{head}", [1, 1, attn_size, attn_size], dtype=dtype)
+            hidden_features.append(_tf.nn.conv2d(hidden, features_kernel, [1, 1, 1, 1], "SAME"))
+            attention_vectors.append(_v1.get_variable(f"AttnV_{head}", [attn_size], dtype=dtype))
+
+        def attention(query):
+            query_parts = _tf.nest.flatten(query)
+            for part in query_parts:
+                assert part.shape.rank in (None, 2)
+            query = _tf.concat(query_parts, 1) if len(query_parts) > 1 else query_parts[0]
+            reads = []
+            for head in range(num_heads):
+                with _v1.variable_scope(f"Attention_{head}"):
+                    projected = _linear([query], _linear_variables([query], attn_size))
+                    projected = _tf.cast(_tf.reshape(projected, [-1, 1, 1, attn_size]), dtype)
+                    scores = _tf.reduce_sum(
+                        attention_vectors[head] * _tf.tanh(hidden_features[head] + projected), [2, 3])
+                    weights = _tf.cast(_tf.nn.softmax(_tf.cast(scores, _tf.float32)), dtype)
+                    read = _tf.reduce_sum(_tf.reshape(weights, [-1, attn_length, 1, 1]) * hidden, [1, 2])
+                    reads.append(_tf.reshape(read, [-1, attn_size]))
+            return reads
+
+        reads = [_tf.zeros(_tf.stack([batch_size, attn_size]), dtype=dtype) for _ in range(num_heads)]
+        for read in reads:
+            read.set_shape([None, attn_size])
+        if initial_state_attention:
+            reads = attention(initial_state)
+        state, outputs, previous = initial_state, [], None
+        for step, step_input in enumerate(decoder_inputs):
+            if step > 0:
+                _v1.get_variable_scope().reuse_variables()
+            if loop_function is not None and previous is not None:
+                with _v1.variable_scope("loop_function", reuse=True):
+                    step_input = loop_function(previous, step)
+            input_size = _tf.compat.dimension_value(step_input.shape.with_rank(2)[1])
+            if input_size is None:
+                raise ValueError(f"Could not infer input size from input: {step_input.name}")
+            merged = [_tf.cast(t, dtype) for t in [step_input] + reads]
+            cell_output, state = cell(_linear(merged, _linear_variables(merged, input_size)), state)
+            if step == 0 and initial_state_attention:
+                with _v1.variable_scope(_v1.get_variable_scope(), reuse=True):
+                    reads = attention(state)
+            else:
+                reads = attention(state)
+            with _v1.variable_scope("AttnOutputProjection"):
+                merged = [_tf.cast(cell_output, dtype)] + reads
+                output = _linear(merged, _linear_variables(merged, output_size))
+            if loop_function is not None:
+                previous = output
+            outputs.append(output)
+    return outputs, state
+
+
+def embedding_attention_decoder(decoder_inputs, initial_state, attention_states, cell, num_symbols,
+                                embedding_size, num_heads=1, output_size=None,
+                                output_projection=None, feed_previous=False,
+                                update_embedding_for_previous=True, dtype=None, scope=None,
+                                initial_state_attention=False):
+    """`attention_decoder` over the ids' rows of a new `embedding`; `feed_previous` as in
+    `embedding_rnn_decoder`."""
+    if output_size is None:
+        output_size = cell.output_size
+    if output_projection is not None:
+        biases = _tf.convert_to_tensor(output_projection[1], dtype=dtype)
+        biases.shape.assert_is_compatible_with([num_symbols])
+    with _v1.variable_scope(scope or "embedding_attention_decoder", dtype=dtype):
+        embedding = _v1.get_variable("embedding", [num_symbols, embedding_size])
+        loop_function = _extract_argmax_and_embed(
+            embedding, output_projection, update_embedding_for_previous) if feed_previous else None
+        embedded = [_tf.nn.embedding_lookup(embedding, ids) for ids in decoder_inputs]
+        return attention_decoder(embedded, initial_state, attention_states, cell,
+                                 output_size=output_size, num_heads=num_heads,
+                                 loop_function=loop_function,
+                                 initial_state_attention=initial_state_attention)
+
+
+def embedding_attention_seq2seq(encoder_inputs, decoder_inputs, cell, num_encoder_symbols,
+                                num_decoder_symbols, embedding_size, encoder_cell=None,
+                                num_heads=1, output_projection=None, feed_previous=False,
+                                dtype=None, scope=None, initial_state_attention=False):
+    """An embedding encoder (`encoder_cell`, default a copy of `cell`) whose outputs are attended
+    by `embedding_attention_decoder` on `cell`, projected to `num_decoder_symbols` unless
+    `output_projection` is given."""
+    with _v1.variable_scope(scope or "embedding_attention_seq2seq", dtype=dtype) as scope:
+        dtype = scope.dtype
+        if encoder_cell is None:
+            encoder_cell = copy.deepcopy(cell)
+        encoder_cell = _EmbeddingWrapper(encoder_cell,
+                                         embedding_classes=num_encoder_symbols,
+                                         embedding_size=embedding_size)
+        encoder_outputs, encoder_state = _v1.nn.static_rnn(encoder_cell, encoder_inputs, dtype=dtype)
+        attention_states = _tf.concat(
+            [_tf.reshape(output, [-1, 1, cell.output_size]) for output in encoder_outputs], 1)
+        output_size = None
+        if output_projection is None:
+            cell = _OutputProjectionWrapper(cell, num_decoder_symbols)
+            output_size = num_decoder_symbols
+
+        def decode(greedy, update_embedding_for_previous=True):
+            return embedding_attention_decoder(
+                decoder_inputs, encoder_state, attention_states, cell, num_decoder_symbols,
+                embedding_size, num_heads=num_heads, output_size=output_size,
+                output_projection=output_projection, feed_previous=greedy,
+                update_embedding_for_previous=update_embedding_for_previous,
+                initial_state_attention=initial_state_attention)
+
+        if isinstance(feed_previous, bool):
+            return decode(feed_previous)
+        return _decode_on_condition(feed_previous, lambda greedy: decode(greedy, False))
+
+
+def one2many_rnn_seq2seq(encoder_inputs, decoder_inputs_dict, enc_cell, dec_cells_dict,
+                         num_encoder_symbols, num_decoder_symbols_dict, embedding_size,
+                         feed_previous=False, dtype=None, scope=None):
+    """One embedding encoder, one `embedding_rnn_decoder` per name (multi-task), each under
+    `one2many_decoder_<name>` and projected to its own number of symbols.
+
+    Returns (outputs by name, final states by name).
+    """
+    if not isinstance(enc_cell, _RNNCell):
+        raise TypeError(f"enc_cell is not an RNNCell: {type(enc_cell)}")
+    if set(dec_cells_dict) != set(decoder_inputs_dict):
+        raise ValueError("keys of dec_cells_dict != keys of decodre_inputs_dict")
+    for dec_cell in dec_cells_dict.values():
+        if not isinstance(dec_cell, _RNNCell):
+            raise TypeError(f"dec_cell is not an RNNCell: {type(dec_cell)}")
+
+    outputs_dict, state_dict = {}, {}
+    with _v1.variable_scope(scope or "one2many_rnn_seq2seq", dtype=dtype) as scope:
+        dtype = scope.dtype
+        encoder_cell = _EmbeddingWrapper(enc_cell, embedding_classes=num_encoder_symbols,
+                                         embedding_size=embedding_size)
+        _, encoder_state = _v1.nn.static_rnn(encoder_cell, encoder_inputs, dtype=dtype)
+        for name, decoder_inputs in decoder_inputs_dict.items():
+            num_decoder_symbols = num_decoder_symbols_dict[name]
+            with _v1.variable_scope(f"one2many_decoder_{name}"):
+                dec_cell = _OutputProjectionWrapper(dec_cells_dict[name], num_decoder_symbols)
+
+                def decode(greedy, inputs=decoder_inputs, cell=dec_cell, symbols=num_decoder_symbols):
+                    return embedding_rnn_decoder(inputs, encoder_state, cell, symbols,
+                                                 embedding_size, feed_previous=greedy)
+
+                if isinstance(feed_previous, bool):
+                    outputs, state = decode(feed_previous)
+                else:
+                    outputs, state = _decode_on_condition(feed_previous, decode)
+            outputs_dict[name], state_dict[name] = outputs, state
+    return outputs_dict, state_dict
 
 
 def sequence_loss_by_example(logits, targets, weights, average_across_timesteps=True,
@@ -65,3 +478,36 @@ def sequence_loss(logits, targets, weights, average_across_timesteps=True,
         if average_across_batch:
             cost /= _tf.cast(_tf.shape(targets[0])[0], cost.dtype)
     return cost
+
+
+def model_with_buckets(encoder_inputs, decoder_inputs, targets, weights, buckets, seq2seq,
+                       softmax_loss_function=None, per_example_loss=False, name=None):
+    """`seq2seq` built once per bucket (input length, output length) on the leading inputs,
+    the first bucket making the variables and the others reusing them.
+
+    Returns (outputs per bucket, loss per bucket): `sequence_loss` scalars, or with
+    `per_example_loss` the [batch] vectors of `sequence_loss_by_example`.
+    """
+    largest_input, largest_output = buckets[-1]
+    if len(encoder_inputs) < largest_input:
+        raise ValueError(f"Length of encoder_inputs ({len(encoder_inputs)}) must be at least "
+                         f"that of last bucket ({largest_input}).")
+    if len(targets) < largest_output:
+        raise ValueError(f"Length of targets ({len(targets)}) must be at least that of last"
+                         f"bucket ({largest_output}).")
+    if len(weights) < largest_output:
+        raise ValueError(f"Length of weights ({len(weights)}) must be at least that of last"
+                         f"bucket ({largest_output}).")
+
+    loss = sequence_loss_by_example if per_example_loss else sequence_loss
+    all_inputs = list(encoder_inputs) + list(decoder_inputs) + list(targets) + list(weights)
+    outputs, losses = [], []
+    with _v1.name_scope(name, "model_with_buckets", all_inputs):
+        for index, (input_length, output_length) in enumerate(buckets):
+            with _v1.variable_scope(_v1.get_variable_scope(), reuse=True if index > 0 else None):
+                bucket_outputs, _ = seq2seq(encoder_inputs[:input_length],
+                                            decoder_inputs[:output_length])
+                outputs.append(bucket_outputs)
+                losses.append(loss(bucket_outputs, targets[:output_length], weights[:output_length],
+                                   softmax_loss_function=softmax_loss_function))
+    return outputs, losses
