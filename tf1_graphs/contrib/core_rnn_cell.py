@@ -32,11 +32,12 @@ class _Linear:
                         "bias", [output_size], dtype=dtype,
                         initializer=bias_initializer or _v1.constant_initializer(0.0, dtype=dtype))
 
-    def __call__(self, args):
+    def __call__(self, args, add_bias=True):
+        """`add_bias=False` leaves a built bias out (LayerNormLSTMCell's layer norm takes its place)."""
         args = _as_list(args)
         joined = args[0] if len(args) == 1 else _tf.concat(args, 1)
         result = _tf.matmul(joined, self._weights)
-        return _tf.nn.bias_add(result, self._biases) if self._build_bias else result
+        return _tf.nn.bias_add(result, self._biases) if self._build_bias and add_bias else result
 
 
 def _as_list(args):
@@ -59,7 +60,7 @@ def _total_width(args):
 
 
 class _ForwardingWrapper(RNNCell):
-    """A wrapper whose state is its cell's state (TF 1.15's wrappers each wrote this out)."""
+    """A wrapper whose state is its cell's state (each of TF 1.15's wrappers wrote these out)."""
 
     def __init__(self, cell, reuse=None):
         super().__init__(_reuse=reuse)

@@ -11,7 +11,7 @@ import tensorflow as _tf
 from tensorflow.python.framework import op_def_registry as _op_def_registry
 from tf_keras.src.layers.rnn.legacy_cells import LayerRNNCell
 
-from tf1_graphs.contrib.core_rnn_cell import _Linear, assert_like_rnncell
+from tf1_graphs.contrib.core_rnn_cell import _ForwardingWrapper, _Linear, assert_like_rnncell
 
 _v1 = _tf.compat.v1
 RNNCell = _v1.nn.rnn_cell.RNNCell
@@ -63,15 +63,24 @@ def _input_depth(inputs):
     return depth
 
 
-def _lstm_state_size(num_units, num_proj, state_is_tuple=True):
-    """(state_size, output_size) of an LSTM with an optional projection of its output."""
-    output_size = num_proj or num_units
-    if state_is_tuple:
-        return LSTMStateTuple(num_units, output_size), output_size
-    return num_units + output_size, output_size
+class _ProjectedLSTMSizes:
+    """state_size (c, m) and output_size of an LSTM whose output may be projected to num_proj."""
+
+    def _set_sizes(self, num_units, num_proj, state_is_tuple=True):
+        output_size = num_proj or num_units
+        self._output_size = output_size
+        self._state_size = LSTMStateTuple(num_units, output_size) if state_is_tuple else num_units + output_size
+
+    @property
+    def state_size(self):
+        return self._state_size
+
+    @property
+    def output_size(self):
+        return self._output_size
 
 
-class CoupledInputForgetGateLSTMCell(RNNCell):
+class CoupledInputForgetGateLSTMCell(_ProjectedLSTMSizes, RNNCell):
     """LSTM whose input gate is 1 - forget gate (Greff et al. 2015), optional peepholes and projection.
 
     Variables: `W` [in + out, 3H] (or `W_0`.. when sharded; columns j, f, o), `B` [3H],
@@ -98,15 +107,7 @@ class CoupledInputForgetGateLSTMCell(RNNCell):
         self._layer_norm = layer_norm
         self._norm_gain = norm_gain
         self._norm_shift = norm_shift
-        self._state_size, self._output_size = _lstm_state_size(num_units, num_proj, state_is_tuple)
-
-    @property
-    def state_size(self):
-        return self._state_size
-
-    @property
-    def output_size(self):
-        return self._output_size
+        self._set_sizes(num_units, num_proj, state_is_tuple)
 
     def call(self, inputs, state):
         num_proj = self._num_proj or self._num_units
@@ -226,27 +227,7 @@ class AttentionCellWrapper(RNNCell):
             return _tf.reshape(read, [-1, self._attn_size]), attn_states[:, 1:, :]
 
 
-class _CallForwardingWrapper(RNNCell):
-    """A wrapper that runs its cell through `__call__` (no scope of its own), state unchanged."""
-
-    def __init__(self, cell):
-        super().__init__()
-        self._cell = cell
-
-    @property
-    def state_size(self):
-        return self._cell.state_size
-
-    @property
-    def output_size(self):
-        return self._cell.output_size
-
-    def zero_state(self, batch_size, dtype):
-        with _tf.name_scope(type(self).__name__ + "ZeroState"):
-            return self._cell.zero_state(batch_size, dtype)
-
-
-class HighwayWrapper(_CallForwardingWrapper):
+class HighwayWrapper(_ForwardingWrapper):
     """output = input * carry + cell output * transform (Srivastava et al. 2015).
 
     `carry = sigmoid(x @ carry_w + carry_b)`; transform is `1 - carry` when coupled, else its own
@@ -339,7 +320,7 @@ class LayerNormBasicLSTMCell(RNNCell):
         return new_h, LSTMStateTuple(new_c, new_h)
 
 
-class NASCell(LayerRNNCell):
+class NASCell(_ProjectedLSTMSizes, LayerRNNCell):
     """The recurrent cell found by Neural Architecture Search (Zoph and Le, ICLR 2017).
 
     Variables: `recurrent_kernel` [out, 8H], `kernel` [in, 8H], `bias` [8H] only with
@@ -353,15 +334,7 @@ class NASCell(LayerRNNCell):
         self._num_units = num_units
         self._num_proj = num_proj
         self._use_bias = use_bias
-        self._state_size, self._output_size = _lstm_state_size(num_units, num_proj)
-
-    @property
-    def state_size(self):
-        return self._state_size
-
-    @property
-    def output_size(self):
-        return self._output_size
+        self._set_sizes(num_units, num_proj)
 
     def build(self, inputs_shape):
         input_size = _tf.compat.dimension_value(_tf.TensorShape(inputs_shape).with_rank(2)[1])
@@ -397,7 +370,7 @@ class NASCell(LayerRNNCell):
         return new_m, LSTMStateTuple(new_c, new_m)
 
 
-class LayerNormLSTMCell(RNNCell):
+class LayerNormLSTMCell(_ProjectedLSTMSizes, RNNCell):
     """LSTMCell (peepholes, cell clip, projection) with layer normalisation before the nonlinearities.
 
     Variables: `kernel` [in + out, 4H] and `bias` [4H] (created but not added under layer
@@ -419,31 +392,15 @@ class LayerNormLSTMCell(RNNCell):
         self._layer_norm = layer_norm
         self._norm_gain = norm_gain
         self._norm_shift = norm_shift
-        self._state_size, self._output_size = _lstm_state_size(num_units, num_proj)
-
-    @property
-    def state_size(self):
-        return self._state_size
-
-    @property
-    def output_size(self):
-        return self._output_size
-
-    @staticmethod
-    def _linear(args, output_size, bias, layer_norm=False):
-        """`kernel` (and `bias`, added unless layer norm replaces it) in the current scope."""
-        linear = _Linear(args, output_size, bias)
-        if not bias or not layer_norm:
-            return linear(args)
-        return _tf.matmul(_tf.concat(args, 1), linear._weights)
+        self._set_sizes(num_units, num_proj)
 
     def call(self, inputs, state):
         c_prev, m_prev = state
         dtype = inputs.dtype
         _input_depth(inputs)
         with _v1.variable_scope(_v1.get_variable_scope(), initializer=self._initializer):
-            lstm_matrix = self._linear([inputs, m_prev], 4 * self._num_units, bias=True,
-                                       layer_norm=self._layer_norm)
+            lstm_matrix = _Linear([inputs, m_prev], 4 * self._num_units, True)(
+                [inputs, m_prev], add_bias=not self._layer_norm)
             i, j, f, o = _tf.split(lstm_matrix, 4, axis=1)
             if self._layer_norm:
                 i, j, f, o = (_norm(self._norm_gain, self._norm_shift, gate, name) for gate, name in
@@ -464,25 +421,20 @@ class LayerNormLSTMCell(RNNCell):
             m = _tf.sigmoid(o) * self._activation(c)
             if self._num_proj is not None:
                 with _v1.variable_scope("projection"):
-                    m = self._linear(m, self._num_proj, bias=False)
+                    m = _Linear(m, self._num_proj, False)(m)
                 if self._proj_clip is not None:
                     m = _tf.clip_by_value(m, -self._proj_clip, self._proj_clip)
         return m, LSTMStateTuple(c, m)
 
 
-class UGRNNCell(RNNCell):
-    """Update-gate RNN (Collins et al., ICLR 2017): h' = g * h + (1 - g) * activation(c).
+class _GatedRNNCell(RNNCell):
+    """What UGRNN and +RNN share: one [batch, num_units] state, an initializer for their weights, a forget bias."""
 
-    One `kernel` [in + H, 2H] and `bias` [2H]; columns g (gate, + forget_bias) then c.
-    """
-
-    def __init__(self, num_units, initializer=None, forget_bias=1.0, activation=_tf.tanh, reuse=None):
+    def __init__(self, num_units, initializer, forget_bias, reuse):
         super().__init__(_reuse=reuse)
         self._num_units = num_units
         self._initializer = initializer
         self._forget_bias = forget_bias
-        self._activation = activation
-        self._linear = None
 
     @property
     def state_size(self):
@@ -491,6 +443,18 @@ class UGRNNCell(RNNCell):
     @property
     def output_size(self):
         return self._num_units
+
+
+class UGRNNCell(_GatedRNNCell):
+    """Update-gate RNN (Collins et al., ICLR 2017): h' = g * h + (1 - g) * activation(c).
+
+    One `kernel` [in + H, 2H] and `bias` [2H]; columns g (gate, + forget_bias) then c.
+    """
+
+    def __init__(self, num_units, initializer=None, forget_bias=1.0, activation=_tf.tanh, reuse=None):
+        super().__init__(num_units, initializer, forget_bias, reuse)
+        self._activation = activation
+        self._linear = None
 
     def call(self, inputs, state):
         _input_depth(inputs)
@@ -504,7 +468,7 @@ class UGRNNCell(RNNCell):
         return new_state, new_state
 
 
-class IntersectionRNNCell(RNNCell):
+class IntersectionRNNCell(_GatedRNNCell):
     """Intersection RNN (+RNN, Collins et al., ICLR 2017): gated through time and through depth.
 
     `kernel` [in + H, 4H] / `bias` columns: gh, h, gy, y.  The depth path needs input size H:
@@ -514,21 +478,10 @@ class IntersectionRNNCell(RNNCell):
 
     def __init__(self, num_units, num_in_proj=None, initializer=None, forget_bias=1.0,
                  y_activation=_tf.nn.relu, reuse=None):
-        super().__init__(_reuse=reuse)
-        self._num_units = num_units
-        self._initializer = initializer
-        self._forget_bias = forget_bias
+        super().__init__(num_units, initializer, forget_bias, reuse)
         self._num_input_proj = num_in_proj
         self._y_activation = y_activation
         self._in_projection = self._linear = None
-
-    @property
-    def state_size(self):
-        return self._num_units
-
-    @property
-    def output_size(self):
-        return self._num_units
 
     def call(self, inputs, state):
         depth = _input_depth(inputs)
@@ -553,7 +506,7 @@ class IntersectionRNNCell(RNNCell):
         return new_y, new_state
 
 
-class CompiledWrapper(_CallForwardingWrapper):
+class CompiledWrapper(_ForwardingWrapper):
     """Builds the cell's step inside an XLA JIT scope (stateful ops left out unless asked)."""
 
     def __init__(self, cell, compile_stateful=False):
