@@ -44,6 +44,30 @@ except KeyError:  # a TensorFlow that registers its own gradient keeps it
     pass
 
 
+def _block_lstm(seq_len_max, x, w, b, cs_prev=None, h_prev=None, wci=None, wcf=None, wco=None,
+                forget_bias=None, cell_clip=None, use_peephole=None, name=None):
+    """TF 1.15's private helper (its tests call it): `BlockLSTM` on a list of [batch, depth] steps.
+
+    Missing states and peepholes are zeros; returns the kernel's seven outputs (i, cs, f, o, ci,
+    co, h), each as a list of steps.
+    """
+    dtype = x[0].dtype
+    batch_size = _tf.compat.dimension_value(x[0].shape.with_rank(2)[0])
+    cell_size4 = _tf.compat.dimension_value(b.shape.with_rank(1)[0])
+    if cell_size4 is None:
+        raise ValueError("`b` shape must not be None.")
+    cell_size = cell_size4 // 4
+    zero_state = _tf.zeros([batch_size, cell_size], dtype) if cs_prev is None or h_prev is None else None
+    if wci is None:
+        wci = wcf = wco = _tf.zeros([cell_size], dtype)
+    outputs = _tf.raw_ops.BlockLSTM(
+        seq_len_max=seq_len_max, x=_tf.stack(x), cs_prev=zero_state if cs_prev is None else cs_prev,
+        h_prev=zero_state if h_prev is None else h_prev, w=w, wci=wci, wcf=wcf, wco=wco, b=b,
+        forget_bias=1.0 if forget_bias is None else forget_bias,
+        cell_clip=_NO_CLIP if cell_clip is None else cell_clip, use_peephole=bool(use_peephole), name=name)
+    return tuple(_tf.unstack(output) for output in outputs)
+
+
 class _LSTMBlockVariables:
     """The kernel, bias and (with peepholes) diagonal weights both fused cells create."""
 

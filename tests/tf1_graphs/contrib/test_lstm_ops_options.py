@@ -208,3 +208,17 @@ def test_lstm_block_wrapper_is_the_abstract_base_of_the_fused_cell():
     with pytest.raises(TypeError, match="abstract"):
         rnn.LSTMBlockWrapper()
     assert issubclass(rnn.LSTMBlockFusedCell, rnn.LSTMBlockWrapper)
+
+
+def test_private_block_lstm_helper_runs_the_fused_cells_kernel_on_a_list_of_steps(session):
+    """TF 1.15's tests call `lstm_ops._block_lstm`: its h list equals the fused cell's outputs."""
+    from tf1_graphs.contrib import lstm_ops
+    x = tf.transpose(_inputs(), [1, 0, 2])
+    cell = rnn.LSTMBlockFusedCell(UNITS)
+    outputs, _ = cell(x, dtype=tf.float32)
+    kernel, bias = cell.weights
+    h = lstm_ops._block_lstm(tf.constant(TIME, tf.int64), tf.unstack(x), kernel, bias)[-1]
+    session.run(tf.global_variables_initializer())
+    got, want = session.run([tf.stack(h), outputs])
+    np.testing.assert_array_equal(got, want)
+    assert _relative_gap(got, want[::-1]) > TOLERANCE
