@@ -5,7 +5,9 @@ ResidualWrapper, DeviceWrapper, static_rnn, static_bidirectional_rnn, static_sta
 or from TensorFlow's own rnn module (transpose_batch_time, best_effort_input_batch_size).  The
 contrib pieces live in modules named after TF 1.15's: core_rnn_cell (projection and embedding
 wrappers), fused_rnn_cell, lstm_ops, gru_ops and rnn_cell.  The stacked bidirectional runs,
-TF 1.15's contrib/rnn/python/ops/rnn.py, are written here.
+TF 1.15's contrib/rnn/python/ops/rnn.py, are written here.  TF 1.15 pruned this namespace to
+its documented list, so cells its rnn_cell module had but did not list (LayerNormLSTMCell) are
+reached, as there, through that module: `tf1_graphs.contrib.rnn_cell`.
 """
 import tensorflow as _tf
 from tensorflow.python.ops.rnn import _best_effort_input_batch_size as best_effort_input_batch_size

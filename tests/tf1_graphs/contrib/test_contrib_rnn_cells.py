@@ -226,7 +226,8 @@ CASES = {
          "attn_output_projection/bias": [H]}),
 }
 SCOPES = {  # each cell's default scope, its class name in snake case as TF 1.15 made it
-    "LayerNormBasicLSTMCell": "layer_norm_basic_lstm_cell", "LayerNormBasicLSTMCell-no-norm": "layer_norm_basic_lstm_cell",
+    "LayerNormBasicLSTMCell": "layer_norm_basic_lstm_cell",
+    "LayerNormBasicLSTMCell-no-norm": "layer_norm_basic_lstm_cell",
     "NASCell": "nas_cell", "CoupledInputForgetGateLSTMCell": "coupled_input_forget_gate_lstm_cell",
     "CoupledInputForgetGateLSTMCell-layer-norm": "coupled_input_forget_gate_lstm_cell",
     "LayerNormLSTMCell": "layer_norm_lstm_cell", "UGRNNCell": "ugrnn_cell",
