@@ -28,7 +28,8 @@ def rnn_outputs(kind, inputs, num_units):
             steps, cell.zero_state(int(inputs.shape[0]), inputs.dtype), cell)
         return tf.stack(outputs, axis=1)
     if kind == "fused":
-        outputs, _ = tf.contrib.rnn.LSTMBlockFusedCell(num_units)(tf.transpose(inputs, [1, 0, 2]))
+        outputs, _ = tf.contrib.rnn.LSTMBlockFusedCell(num_units)(tf.transpose(inputs, [1, 0, 2]),
+                                                                 dtype=inputs.dtype)
         return tf.transpose(outputs, [1, 0, 2])
     raise ValueError(f"unknown kind {kind!r}")
 

@@ -98,16 +98,16 @@ def _basic_and_fused(session, inputs):
     fused = tf.contrib.rnn.LSTMBlockFusedCell(UNITS)
     runs = {"basic": tf.nn.dynamic_rnn(basic, x, dtype=tf.float32, scope="basic"),
             "block": tf.nn.dynamic_rnn(block, x, dtype=tf.float32, scope="block")}
-    fused_out, fused_state = fused(tf.transpose(x, [1, 0, 2]), scope="fused")
+    fused_out, fused_state = fused(tf.transpose(x, [1, 0, 2]), dtype=tf.float32, scope="fused")
     runs["fused"] = (tf.transpose(fused_out, [1, 0, 2]), fused_state)
-    kernels = {"basic": basic.weights[0], "block": block.weights[0], "fused": fused.kernel}
+    kernels = {"basic": basic.weights[0], "block": block.weights[0], "fused": fused.weights[0]}
     session.run(tf.global_variables_initializer())
     kernel_value, bias_value = session.run(basic.weights)
     rng = np.random.default_rng(3)
     bias_value = rng.normal(size=bias_value.shape).astype(np.float32)  # non-zero, so the bias is tested too
     for cell in (basic, block):
         session.run([cell.weights[0].assign(kernel_value), cell.weights[1].assign(bias_value)])
-    session.run([fused.kernel.assign(kernel_value), fused.bias.assign(bias_value)])
+    session.run([fused.weights[0].assign(kernel_value), fused.weights[1].assign(bias_value)])
     results = {}
     for name, (outputs, state) in runs.items():
         loss = tf.reduce_sum(outputs * outputs) + tf.reduce_sum(state.c)
@@ -152,11 +152,11 @@ def test_weights_saved_from_basic_cell_load_into_block_cell(tmp_path):
             np.testing.assert_array_equal(sess.run(out), expected)
 
 
-def test_fused_cell_refuses_what_it_does_not_implement(graph):
-    with pytest.raises(NotImplementedError, match="peephole"):
-        tf.contrib.rnn.LSTMBlockCell(UNITS, use_peephole=True)
-    with pytest.raises(ValueError, match="time-major"):
-        tf.contrib.rnn.LSTMBlockFusedCell(UNITS)(tf.zeros([2, 3]))
+def test_fused_cell_refuses_what_tf_1_15_refused(graph):
+    with pytest.raises(ValueError, match="ndim=3"):
+        tf.contrib.rnn.LSTMBlockFusedCell(UNITS)(tf.zeros([2, 3]), dtype=tf.float32)
+    with pytest.raises(ValueError, match="Either initial_state or dtype"):
+        tf.contrib.rnn.LSTMBlockFusedCell(UNITS)(tf.zeros([2, 3, 4]))
 
 
 @pytest.mark.parametrize("kind", CELL_KINDS)

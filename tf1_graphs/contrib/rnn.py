@@ -1,15 +1,28 @@
-"""`tf.contrib.rnn`: the TF 1.x cells (aliases of `tf.compat.v1.nn.rnn_cell`) and the fused LSTMs.
+"""`tf.contrib.rnn`: TF 1.15's export list, core names aliased, the rest rebuilt beside it.
 
-`LSTMBlockCell` and `LSTMBlockFusedCell` run TensorFlow's fused kernels (`LSTMBlockCell`,
-`BlockLSTM`) on exactly the variables BasicLSTMCell creates: `kernel` [in + H, 4H] and
-`bias` [4H], gate order i, j, f, o, forget bias added at run time.  So weights move between
-the three cells unchanged (only the default scope name differs, as in TF 1.15).
-Peepholes are not re-implemented; the kernels get zero peephole vectors and no clipping.
-TensorFlow 2.21 registers a gradient for `BlockLSTM` but none for the one-step
-`LSTMBlockCell` kernel (contrib used to), so this module registers it, built on the
-`LSTMBlockCellGrad` kernel that TensorFlow still ships.
+What TF 1.15 re-exported from core is aliased from `tf.compat.v1` (the cells, DropoutWrapper,
+ResidualWrapper, DeviceWrapper, static_rnn, static_bidirectional_rnn, static_state_saving_rnn)
+or from TensorFlow's own rnn module (transpose_batch_time, best_effort_input_batch_size).  The
+contrib pieces live in modules named after TF 1.15's: core_rnn_cell (projection and embedding
+wrappers), fused_rnn_cell, lstm_ops, gru_ops and rnn_cell.  The stacked bidirectional runs,
+TF 1.15's contrib/rnn/python/ops/rnn.py, are written here.  TF 1.15 pruned this namespace to
+its documented list, so cells its rnn_cell module had but did not list (LayerNormLSTMCell) are
+reached, as there, through that module: `tf1_graphs.contrib.rnn_cell`.
 """
 import tensorflow as _tf
+from tensorflow.python.ops.rnn import _best_effort_input_batch_size as best_effort_input_batch_size
+from tensorflow.python.ops.rnn import _transpose_batch_time as transpose_batch_time
+from tf_keras.src.layers.rnn.legacy_cells import LayerRNNCell
+
+from tf1_graphs.contrib.core_rnn_cell import (EmbeddingWrapper, InputProjectionWrapper,
+                                              OutputProjectionWrapper)
+from tf1_graphs.contrib.fused_rnn_cell import FusedRNNCell, FusedRNNCellAdaptor, TimeReversedFusedRNN
+from tf1_graphs.contrib.gru_ops import GRUBlockCell, GRUBlockCellV2
+from tf1_graphs.contrib.lstm_ops import LSTMBlockCell, LSTMBlockFusedCell, LSTMBlockWrapper
+from tf1_graphs.contrib.rnn_cell import (AttentionCellWrapper, CompiledWrapper,
+                                         CoupledInputForgetGateLSTMCell, HighwayWrapper,
+                                         IntersectionRNNCell, LayerNormBasicLSTMCell, NASCell,
+                                         UGRNNCell)
 
 _v1 = _tf.compat.v1
 _cells = _v1.nn.rnn_cell
@@ -17,126 +30,85 @@ _cells = _v1.nn.rnn_cell
 RNNCell = _cells.RNNCell
 BasicRNNCell = _cells.BasicRNNCell
 BasicLSTMCell = _cells.BasicLSTMCell
-LSTMCell = _cells.LSTMCell
 GRUCell = _cells.GRUCell
-MultiRNNCell = _cells.MultiRNNCell
-DropoutWrapper = _cells.DropoutWrapper
+LSTMCell = _cells.LSTMCell
 LSTMStateTuple = _cells.LSTMStateTuple
+DropoutWrapper = _cells.DropoutWrapper
+MultiRNNCell = _cells.MultiRNNCell
+DeviceWrapper = _cells.DeviceWrapper
+ResidualWrapper = _cells.ResidualWrapper
+
 static_rnn = _v1.nn.static_rnn
-
-_NO_CLIP = -1.0  # the kernels' own default, 3.0, would clip the cell state
-
-
-def _check_fused_options(cell_clip, use_peephole):
-    if use_peephole:
-        raise NotImplementedError("tf1_graphs' fused LSTM cells do not implement peepholes")
-    return _NO_CLIP if cell_clip is None else float(cell_clip)
+static_state_saving_rnn = _v1.nn.static_state_saving_rnn
+static_bidirectional_rnn = _v1.nn.static_bidirectional_rnn
 
 
-def _zero_peepholes(num_units, dtype):
-    zeros = _tf.zeros([num_units], dtype=dtype)
-    return dict(wci=zeros, wcf=zeros, wco=zeros)
+def _check_layer_lists(cells_fw, cells_bw, initial_states_fw, initial_states_bw):
+    """TF 1.15's argument checks, shared by both stacked bidirectional runs."""
+    if not cells_fw:
+        raise ValueError("Must specify at least one fw cell for BidirectionalRNN.")
+    if not cells_bw:
+        raise ValueError("Must specify at least one bw cell for BidirectionalRNN.")
+    if not isinstance(cells_fw, list):
+        raise ValueError("cells_fw must be a list of RNNCells (one per layer).")
+    if not isinstance(cells_bw, list):
+        raise ValueError("cells_bw must be a list of RNNCells (one per layer).")
+    if len(cells_fw) != len(cells_bw):
+        raise ValueError("Forward and Backward cells must have the same depth.")
+    for direction, states in (("fw", initial_states_fw), ("bw", initial_states_bw)):
+        if states is not None and (not isinstance(states, list) or len(states) != len(cells_fw)):
+            raise ValueError(f"initial_states_{direction} must be a list of state tensors (one per layer).")
 
 
-def _lstm_block_cell_grad(op, *output_grads):
-    """Backprop through one LSTMBlockCell step (outputs i, cs, f, o, ci, co, h; only cs and h are used)."""
-    x, cs_prev, h_prev, w, wci, wcf, wco, b = op.inputs
-    i, cs, f, o, ci, co, _ = op.outputs
-    cs_grad, h_grad = output_grads[1], output_grads[6]
-    cs_grad = _tf.zeros_like(cs) if cs_grad is None else cs_grad
-    h_grad = _tf.zeros_like(cs) if h_grad is None else h_grad
-    cs_prev_grad, dicfo, wci_grad, wcf_grad, wco_grad = _tf.raw_ops.LSTMBlockCellGrad(
-        x=x, cs_prev=cs_prev, h_prev=h_prev, w=w, wci=wci, wcf=wcf, wco=wco, b=b,
-        i=i, cs=cs, f=f, o=o, ci=ci, co=co, cs_grad=cs_grad, h_grad=h_grad,
-        use_peephole=op.get_attr("use_peephole"))
-    xh_grad = _tf.matmul(dicfo, w, transpose_b=True)
-    depth = _tf.shape(x)[1]
-    w_grad = _tf.matmul(_tf.concat([x, h_prev], 1), dicfo, transpose_a=True)
-    return (xh_grad[:, :depth], cs_prev_grad, xh_grad[:, depth:], w_grad,
-            wci_grad, wcf_grad, wco_grad, _tf.reduce_sum(dicfo, 0))
+def _layer_state(states, layer):
+    return states[layer] if states else None
 
 
-try:
-    _tf.RegisterGradient("LSTMBlockCell")(_lstm_block_cell_grad)
-except KeyError:  # a TensorFlow that registers its own gradient keeps it
-    pass
+def stack_bidirectional_rnn(cells_fw, cells_bw, inputs, initial_states_fw=None, initial_states_bw=None,
+                            dtype=None, sequence_length=None, scope=None):
+    """Stacked `static_bidirectional_rnn`s: layer k's input is layer k-1's [fw, bw] outputs.
 
-
-class LSTMBlockCell(BasicLSTMCell):
-    """BasicLSTMCell's variables and maths, one fused `LSTMBlockCell` kernel per step."""
-
-    def __init__(self, num_units, forget_bias=1.0, cell_clip=None, use_peephole=False,
-                 dtype=None, reuse=None, name="lstm_cell"):
-        super().__init__(num_units, forget_bias=forget_bias, state_is_tuple=True,
-                         reuse=reuse, name=name, dtype=dtype)
-        self._cell_clip = _check_fused_options(cell_clip, use_peephole)
-
-    def call(self, inputs, state):
-        c, h = state
-        _, new_c, _, _, _, _, new_h = _tf.raw_ops.LSTMBlockCell(
-            x=inputs, cs_prev=c, h_prev=h, w=self._kernel, b=self._bias,
-            forget_bias=self._forget_bias, cell_clip=self._cell_clip, use_peephole=False,
-            **_zero_peepholes(self._num_units, inputs.dtype))
-        return new_h, LSTMStateTuple(new_c, new_h)
-
-
-class LSTMBlockFusedCell:
-    """A whole time-major sequence [time, batch, depth] through one `BlockLSTM` kernel.
-
-    Called as in TF 1.15: `outputs, (c, h) = cell(inputs, initial_state=None, dtype=None)`.
-    The variables are created on the first call, under `scope` or the cell's name, and
-    every later call uses the same ones.
+    Layer k runs under `<scope or 'stack_bidirectional_rnn'>/cell_k/`.  Returns (list of
+    outputs, tuple of forward final states, tuple of backward final states), one state per layer.
     """
+    _check_layer_lists(cells_fw, cells_bw, initial_states_fw, initial_states_bw)
+    states_fw, states_bw = [], []
+    layer_inputs = inputs
+    with _v1.variable_scope(scope or "stack_bidirectional_rnn"):
+        for layer, (cell_fw, cell_bw) in enumerate(zip(cells_fw, cells_bw)):
+            with _v1.variable_scope(f"cell_{layer}") as cell_scope:
+                layer_inputs, state_fw, state_bw = static_bidirectional_rnn(
+                    cell_fw, cell_bw, layer_inputs,
+                    initial_state_fw=_layer_state(initial_states_fw, layer),
+                    initial_state_bw=_layer_state(initial_states_bw, layer),
+                    sequence_length=sequence_length, dtype=dtype, scope=cell_scope)
+            states_fw.append(state_fw)
+            states_bw.append(state_bw)
+    return layer_inputs, tuple(states_fw), tuple(states_bw)
 
-    def __init__(self, num_units, forget_bias=1.0, cell_clip=None, use_peephole=False,
-                 reuse=None, dtype=None, name="lstm_fused_cell"):
-        self.num_units = num_units
-        self._forget_bias = forget_bias
-        self._cell_clip = _check_fused_options(cell_clip, use_peephole)
-        self._reuse = reuse
-        self._dtype = dtype
-        self._name = name
-        self.kernel = self.bias = None
 
-    @property
-    def state_size(self):
-        return LSTMStateTuple(self.num_units, self.num_units)
+def stack_bidirectional_dynamic_rnn(cells_fw, cells_bw, inputs, initial_states_fw=None,
+                                    initial_states_bw=None, dtype=None, sequence_length=None,
+                                    parallel_iterations=None, time_major=False, scope=None,
+                                    swap_memory=False):
+    """Stacked `bidirectional_dynamic_rnn`s, each layer's fw and bw outputs concatenated on depth.
 
-    @property
-    def output_size(self):
-        return self.num_units
-
-    @property
-    def variables(self):
-        return [v for v in (self.kernel, self.bias) if v is not None]
-
-    def _build(self, input_depth, dtype, scope):
-        with _v1.variable_scope(scope or self._name, reuse=self._reuse):
-            self.kernel = _v1.get_variable(
-                "kernel", [input_depth + self.num_units, 4 * self.num_units], dtype=dtype)
-            self.bias = _v1.get_variable(
-                "bias", [4 * self.num_units], dtype=dtype, initializer=_v1.zeros_initializer())
-
-    def __call__(self, inputs, initial_state=None, dtype=None, sequence_length=None, scope=None):
-        if sequence_length is not None:
-            raise NotImplementedError(
-                "tf1_graphs' LSTMBlockFusedCell runs every sequence to full length; "
-                "sequence_length is not supported")
-        inputs = _tf.convert_to_tensor(inputs)
-        if inputs.shape.rank != 3:
-            raise ValueError(f"LSTMBlockFusedCell expects time-major [time, batch, depth] inputs, "
-                             f"got shape {inputs.shape}")
-        dtype = dtype or self._dtype or inputs.dtype
-        if self.kernel is None:
-            self._build(int(inputs.shape[-1]), dtype, scope)
-        if initial_state is None:
-            batch = _tf.shape(inputs)[1]
-            initial_state = LSTMStateTuple(_tf.zeros([batch, self.num_units], dtype),
-                                           _tf.zeros([batch, self.num_units], dtype))
-        c0, h0 = initial_state
-        _, cs, _, _, _, _, h = _tf.raw_ops.BlockLSTM(
-            seq_len_max=_tf.cast(_tf.shape(inputs)[0], _tf.int64), x=inputs,
-            cs_prev=c0, h_prev=h0, w=self.kernel, b=self.bias,
-            forget_bias=self._forget_bias, cell_clip=self._cell_clip, use_peephole=False,
-            **_zero_peepholes(self.num_units, dtype))
-        return h, LSTMStateTuple(cs[-1], h[-1])
+    Layer k runs under `<scope or 'stack_bidirectional_rnn'>/cell_k/bidirectional_rnn/`.
+    Returns (outputs [batch, time, fw + bw depth], forward final states, backward final states).
+    """
+    _check_layer_lists(cells_fw, cells_bw, initial_states_fw, initial_states_bw)
+    states_fw, states_bw = [], []
+    layer_inputs = inputs
+    with _v1.variable_scope(scope or "stack_bidirectional_rnn"):
+        for layer, (cell_fw, cell_bw) in enumerate(zip(cells_fw, cells_bw)):
+            with _v1.variable_scope(f"cell_{layer}"):
+                outputs, (state_fw, state_bw) = _v1.nn.bidirectional_dynamic_rnn(
+                    cell_fw, cell_bw, layer_inputs,
+                    initial_state_fw=_layer_state(initial_states_fw, layer),
+                    initial_state_bw=_layer_state(initial_states_bw, layer),
+                    sequence_length=sequence_length, parallel_iterations=parallel_iterations,
+                    dtype=dtype, swap_memory=swap_memory, time_major=time_major)
+                layer_inputs = _tf.concat(outputs, 2)
+            states_fw.append(state_fw)
+            states_bw.append(state_bw)
+    return layer_inputs, tuple(states_fw), tuple(states_bw)
