@@ -14,11 +14,15 @@ from tensorflow.python.ops.rnn import _best_effort_input_batch_size as best_effo
 from tensorflow.python.ops.rnn import _transpose_batch_time as transpose_batch_time
 from tf_keras.src.layers.rnn.legacy_cells import LayerRNNCell
 
+from tf1_graphs.contrib.conv_lstm import Conv1DLSTMCell, Conv2DLSTMCell, Conv3DLSTMCell, ConvLSTMCell
 from tf1_graphs.contrib.core_rnn_cell import (EmbeddingWrapper, InputProjectionWrapper,
                                               OutputProjectionWrapper)
 from tf1_graphs.contrib.fused_rnn_cell import FusedRNNCell, FusedRNNCellAdaptor, TimeReversedFusedRNN
+from tf1_graphs.contrib.grid_rnn_cell import BidirectionalGridLSTMCell, GridLSTMCell, TimeFreqLSTMCell
 from tf1_graphs.contrib.gru_ops import GRUBlockCell, GRUBlockCellV2
 from tf1_graphs.contrib.lstm_ops import LSTMBlockCell, LSTMBlockFusedCell, LSTMBlockWrapper
+from tf1_graphs.contrib.more_rnn_cells import (GLSTMCell, IndRNNCell, IndyGRUCell, IndyLSTMCell,
+                                               PhasedLSTMCell, SRUCell)
 from tf1_graphs.contrib.rnn_cell import (AttentionCellWrapper, CompiledWrapper,
                                          CoupledInputForgetGateLSTMCell, HighwayWrapper,
                                          IntersectionRNNCell, LayerNormBasicLSTMCell, NASCell,
