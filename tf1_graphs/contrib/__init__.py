@@ -5,12 +5,9 @@ defaults and semantics, what the documents and their sources call. Anything else
 refused by name, so a pasted post fails on the line that needs it, not somewhere later.
 """
 from tf1_graphs.contrib import layers, legacy_seq2seq, rnn
+from tf1_graphs.contrib._missing import ContribNotProvided
 
 PROVIDED = ("layers", "legacy_seq2seq", "rnn")
-
-
-class ContribNotProvided(AttributeError):
-    """Raised for a `tf.contrib.X` this project does not re-implement."""
 
 
 def __getattr__(name):

@@ -37,3 +37,7 @@ def fully_connected(inputs, num_outputs, activation_fn=_tf.nn.relu, normalizer_f
         if activation_fn is not None:
             outputs = activation_fn(outputs)
     return outputs
+
+
+from tf1_graphs.contrib._missing import refuse_missing  # noqa: E402
+__getattr__ = refuse_missing(__name__)

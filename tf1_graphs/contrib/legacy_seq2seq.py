@@ -65,3 +65,7 @@ def sequence_loss(logits, targets, weights, average_across_timesteps=True,
         if average_across_batch:
             cost /= _tf.cast(_tf.shape(targets[0])[0], cost.dtype)
     return cost
+
+
+from tf1_graphs.contrib._missing import refuse_missing  # noqa: E402
+__getattr__ = refuse_missing(__name__)

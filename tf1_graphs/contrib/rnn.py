@@ -140,3 +140,7 @@ class LSTMBlockFusedCell:
             forget_bias=self._forget_bias, cell_clip=self._cell_clip, use_peephole=False,
             **_zero_peepholes(self.num_units, dtype))
         return h, LSTMStateTuple(cs[-1], h[-1])
+
+
+from tf1_graphs.contrib._missing import refuse_missing  # noqa: E402
+__getattr__ = refuse_missing(__name__)
