@@ -204,6 +204,7 @@ def main(argv=None):
         print(f"{where}: {error}" if where else str(error), file=sys.stderr)
         return EXIT_USAGE
     except Exception as error:
-        sys.excepthook(type(error), error, _program_traceback(error, program.file))
+        trimmed = _program_traceback(error, program.file)
+        sys.excepthook(type(error), error.with_traceback(trimmed), trimmed)
         return EXIT_PROGRAM_ERROR
     return 0
