@@ -54,8 +54,9 @@ def _parser():
     parser = _Parser(
         prog="python -m tf1_graphs",
         usage="%(prog)s [--seed N] [--plots DIR] (PROGRAM.py | -m MODULE) [ARGS...]",
-        description="Run a TF 1.x program unchanged: in its own folder tree, `import tensorflow` "
-                    "and its contrib and MNIST-tutorial imports give tf1_graphs' TF 1.x.",
+        description="Run a TF 1.x program unchanged: in its own folder tree, `import tensorflow`\n"
+                    "(and tensorflow.contrib..., tensorflow.examples.tutorials.mnist) gives\n"
+                    "tf1_graphs' TF 1.x; plt.show() saves the figures.",
         epilog=_HELP_END, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, metavar="N", help="seed Python, NumPy and every graph")
     parser.add_argument("--plots", default="tf1_plots", metavar="DIR",
@@ -121,6 +122,7 @@ class _Module:
 
     def __init__(self, name):
         self.name = name
+        self.argv0 = "-m"  # as Python has it while the module is found
         self.file = None  # known once the module is found, which imports its parent packages
         self.path0 = os.getcwd()
         top = name.partition(".")[0]
@@ -176,29 +178,42 @@ def _program_traceback(error, program_file):
     return tb or error.__traceback__
 
 
+def _command_line(argv):
+    """(settings, program, program arguments) from the runner's command line."""
+    options, target = split_command_line(argv)
+    settings = _parser().parse_args(options)
+    if not target or target == ["-m"]:
+        raise UsageError("no program given: PROGRAM.py or -m MODULE (see --help)")
+    if target[0] == "-m":
+        return settings, _Module(target[1]), target[2:]
+    return settings, _Script(target[0]), target[1:]
+
+
+def _refuse(error):
+    print(f"python -m tf1_graphs: {error}", file=sys.stderr)
+    return EXIT_USAGE
+
+
 def main(argv=None):
     """Run the program the command line names; return its exit status (its own `sys.exit` passes through)."""
-    argv = sys.argv[1:] if argv is None else argv
-    options, target = split_command_line(argv)
-    program = None
     try:
-        settings = _parser().parse_args(options)
-        if not target or target == ["-m"]:
-            raise UsageError("no program given: PROGRAM.py or -m MODULE (see --help)")
-        program = _Module(target[1]) if target[0] == "-m" else _Script(target[0])
-        tree = program_imports.ProgramTree(program.folder)
-        program_imports.redirect_imports(tree)
-        sys.path[0] = program.path0
-        matplotlib.use("module://tf1_graphs.headless_plots")
-        headless_plots.folder = settings.plots
-        if settings.seed is not None:
-            seed_every_graph(settings.seed)
+        settings, program, program_args = _command_line(sys.argv[1:] if argv is None else argv)
+    except UsageError as error:
+        return _refuse(error)
+    tree = program_imports.ProgramTree(program.folder)
+    program_imports.redirect_imports(tree)
+    sys.path[0] = program.path0
+    matplotlib.use("module://tf1_graphs.headless_plots")
+    headless_plots.folder = settings.plots
+    if settings.seed is not None:
+        seed_every_graph(settings.seed)
+    sys.argv = [program.argv0, *program_args]
+    try:
         code, module = program.load()
-        sys.argv = [program.argv0, *target[2 if target[0] == "-m" else 1:]]
+        sys.argv[0] = program.argv0
         exec(code, module.__dict__)
     except UsageError as error:
-        print(f"python -m tf1_graphs: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return _refuse(error)
     except ONE_LINE_ERRORS as error:
         where = _where(error, tree)
         print(f"{where}: {error}" if where else str(error), file=sys.stderr)

@@ -1,5 +1,4 @@
 """A sequence model that asks for a contrib piece tf1_graphs does not have."""
-import tensorflow as tf
 
 
 def build_cell(units):
