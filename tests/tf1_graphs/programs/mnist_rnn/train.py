@@ -46,8 +46,10 @@ def main(argv):
     plt.title("loss")
     plt.savefig("loss.png")
     plt.show()
-    plt.figure()
+    figure = plt.figure()
     plt.imshow(mnist.test.images[0].reshape(28, 28))
+    figure.show()
+    plt.waitforbuttonpress()
     plt.figure()
     plt.show(block=True)
     return FLAGS.exit_status
