@@ -10,7 +10,8 @@ path finder that loads the tree's `.py` files with it.  Why this and not the alt
   rewritten copy of each file's bytecode (or none at all), and be taught every spelling of
   an import; here the source, its line numbers, its `.pyc` cache and its tracebacks are
   exactly Python's, and an import written anywhere (inside a function, under `try`) is seen.
-The limit: `importlib.import_module("tensorflow")` bypasses `__import__` and gives TF 2.
+The limits: `importlib.import_module("tensorflow")` bypasses `__import__` and gives TF 2;
+the copy of the builtins is taken once, so names added to `builtins` later are not in it.
 
 What the program's `__import__` gives:
 - `tensorflow` (`import tensorflow as tf`, `import tensorflow`, any alias): `tf1_graphs.tf`;
