@@ -6,12 +6,9 @@ refused by name, so a pasted post fails on the line that needs it, not somewhere
 """
 from tf1_graphs.contrib import _cell_copy  # noqa: F401  (deep copies of built cells, for legacy_seq2seq)
 from tf1_graphs.contrib import data, framework, layers, learn, legacy_seq2seq, rnn, seq2seq, training
+from tf1_graphs.contrib._missing import ContribNotProvided
 
 PROVIDED = ("data", "framework", "layers", "learn", "legacy_seq2seq", "rnn", "seq2seq", "training")
-
-
-class ContribNotProvided(AttributeError):
-    """Raised for a `tf.contrib.X` this project does not re-implement."""
 
 
 def __getattr__(name):

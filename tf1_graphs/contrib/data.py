@@ -7,7 +7,6 @@ that are one line on today's `Dataset` (`batch_and_drop_remainder`,
 """
 import tensorflow as _tf
 
-from tf1_graphs.contrib._refuse import refuse_missing
 
 _MOVED = (
     "AUTOTUNE", "Counter", "CsvDataset", "Optional", "RandomDataset", "Reducer", "SqlDataset", "TFRecordWriter",
@@ -34,6 +33,5 @@ def sloppy_interleave(map_func, cycle_length, block_length=1):
     return _tf.data.experimental.parallel_interleave(map_func, cycle_length, block_length, sloppy=True)
 
 
-__getattr__ = refuse_missing(
-    "tf.contrib.data", ", ".join(_MOVED + ("batch_and_drop_remainder", "padded_batch_and_drop_remainder",
-                                           "sloppy_interleave")))
+from tf1_graphs.contrib._missing import refuse_missing  # noqa: E402
+__getattr__ = refuse_missing(__name__)

@@ -12,7 +12,6 @@ import types
 import tensorflow as _tf
 from tensorflow.python.util import nest as _tf_nest
 
-from tf1_graphs.contrib._refuse import refuse_missing
 
 _v1 = _tf.compat.v1
 
@@ -159,11 +158,5 @@ def get_variables_to_restore(include=None, exclude=None):
     excluded = {v for scope in (exclude or ()) for v in get_variables(scope)}
     return [v for v in chosen if v not in excluded]
 
-
-__getattr__ = refuse_missing(
-    "tf.contrib.framework",
-    "arg_scope, add_arg_scope, current_arg_scope, has_arg_scope, arg_scoped_arguments, "
-    "get_or_create_global_step, get_global_step, create_global_step, assert_global_step, "
-    "variable, model_variable, get_variables, get_model_variables, get_local_variables, "
-    "get_trainable_variables, get_variables_by_name, get_variables_by_suffix, get_unique_variable, "
-    "get_variables_to_restore, nest")
+from tf1_graphs.contrib._missing import refuse_missing  # noqa: E402
+__getattr__ = refuse_missing(__name__)

@@ -28,7 +28,6 @@ from tensorflow.python.training.moving_averages import assign_moving_average as 
 from tf1_graphs.contrib._initializers import (  # noqa: F401  (re-exported)
     variance_scaling_initializer, xavier_initializer, xavier_initializer_conv2d)
 from tf1_graphs.contrib._optimize_loss import OPTIMIZER_CLS_NAMES, OPTIMIZER_SUMMARIES, optimize_loss  # noqa: F401
-from tf1_graphs.contrib._refuse import refuse_missing
 from tf1_graphs.contrib._regularizers import (  # noqa: F401
     apply_regularization, l1_l2_regularizer, l1_regularizer, l2_regularizer, sum_regularizer)
 from tf1_graphs.contrib.framework import add_arg_scope, arg_scope, model_variable  # noqa: F401
@@ -381,10 +380,5 @@ def _moments_batch_norm(inputs, decay, center, scale, epsilon, param_initializer
     outputs.set_shape(inputs.shape)
     return outputs
 
-
-__getattr__ = refuse_missing(
-    "tf.contrib.layers",
-    "fully_connected, linear, relu, relu6, flatten, dropout, embed_sequence, layer_norm, batch_norm, "
-    "xavier_initializer, xavier_initializer_conv2d, variance_scaling_initializer, l1_regularizer, "
-    "l2_regularizer, l1_l2_regularizer, sum_regularizer, apply_regularization, optimize_loss, "
-    "arg_scope, add_arg_scope, model_variable")
+from tf1_graphs.contrib._missing import refuse_missing  # noqa: E402
+__getattr__ = refuse_missing(__name__)

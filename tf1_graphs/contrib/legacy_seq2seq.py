@@ -511,3 +511,6 @@ def model_with_buckets(encoder_inputs, decoder_inputs, targets, weights, buckets
                 losses.append(loss(bucket_outputs, targets[:output_length], weights[:output_length],
                                    softmax_loss_function=softmax_loss_function))
     return outputs, losses
+
+from tf1_graphs.contrib._missing import refuse_missing  # noqa: E402
+__getattr__ = refuse_missing(__name__)

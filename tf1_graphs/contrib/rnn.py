@@ -116,3 +116,6 @@ def stack_bidirectional_dynamic_rnn(cells_fw, cells_bw, inputs, initial_states_f
             states_fw.append(state_fw)
             states_bw.append(state_bw)
     return layer_inputs, tuple(states_fw), tuple(states_bw)
+
+from tf1_graphs.contrib._missing import refuse_missing  # noqa: E402
+__getattr__ = refuse_missing(__name__)

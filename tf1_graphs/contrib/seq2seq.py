@@ -98,11 +98,5 @@ def _nonzero_count(weights, dtype, axis=None):
     return _tf.cast(_tf.math.count_nonzero(weights, axis=axis), dtype)
 
 
-def __getattr__(name):
-    if name in _NOT_PROVIDED:
-        from tf1_graphs.contrib import ContribNotProvided  # here: the package imports this module
-        raise ContribNotProvided(
-            f"tf.contrib.seq2seq.{name} is not provided by tf1_graphs: of tf.contrib.seq2seq "
-            "only sequence_loss is re-implemented (not its decoders, helpers, attention "
-            "wrappers or beam search)")
-    raise AttributeError(f"module 'tf.contrib.seq2seq' has no attribute {name!r}")
+from tf1_graphs.contrib._missing import refuse_missing  # noqa: E402
+__getattr__ = refuse_missing(__name__, known=_NOT_PROVIDED)

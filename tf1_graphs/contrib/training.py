@@ -10,7 +10,6 @@ import json
 import numbers
 import re
 
-from tf1_graphs.contrib._refuse import refuse_missing
 
 # name, an optional [index], '=', then a scalar or a bracketed list, then ',' or the end
 PARAM_RE = re.compile(r"""
@@ -215,5 +214,5 @@ class HParams:
     def __repr__(self):
         return f"{type(self).__name__}({sorted(self.values().items())})"
 
-
-__getattr__ = refuse_missing("tf.contrib.training", "HParams, parse_values")
+from tf1_graphs.contrib._missing import refuse_missing  # noqa: E402
+__getattr__ = refuse_missing(__name__)

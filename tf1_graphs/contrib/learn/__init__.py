@@ -2,7 +2,6 @@
 
 The estimators, `learn_runner`, `datasets` and the rest of it are refused by name.
 """
-from tf1_graphs.contrib._refuse import refuse_missing
 from tf1_graphs.contrib.learn import preprocessing
 
 
@@ -13,5 +12,5 @@ class ModeKeys:
     EVAL = "eval"
     INFER = "infer"
 
-
-__getattr__ = refuse_missing("tf.contrib.learn", "ModeKeys, preprocessing")
+from tf1_graphs.contrib._missing import refuse_missing  # noqa: E402
+__getattr__ = refuse_missing(__name__)

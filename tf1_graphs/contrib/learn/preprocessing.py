@@ -15,7 +15,6 @@ import re
 import numpy as np
 import tensorflow as _tf
 
-from tf1_graphs.contrib._refuse import refuse_missing
 
 TOKENIZER_RE = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Z][a-z]+(?=[A-Z])|[\'\w\-]+", re.UNICODE)
 
@@ -133,7 +132,5 @@ class VocabularyProcessor:
         with _tf.io.gfile.GFile(filename, "rb") as f:
             return pickle.loads(f.read())
 
-
-__getattr__ = refuse_missing(
-    "tf.contrib.learn.preprocessing",
-    "VocabularyProcessor, CategoricalVocabulary, tokenizer, TOKENIZER_RE")
+from tf1_graphs.contrib._missing import refuse_missing  # noqa: E402
+__getattr__ = refuse_missing(__name__)

@@ -1,0 +1,3 @@
+import tensorflow as tf
+
+PACKAGE_SEES = tf.__name__

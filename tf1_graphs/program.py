@@ -1,0 +1,225 @@
+"""`python -m tf1_graphs [--seed N] [--plots DIR] PROGRAM.py [ARGS...]`: a TF 1.x program, run as published.
+
+The program runs as `python PROGRAM.py ARGS` (or `python -m MODULE ARGS`) would: the same
+`sys.argv`, `__name__ == "__main__"`, `sys.path[0]`, working directory and exit status, so
+`tf.app.run()` and its flags work.  The differences: TensorFlow is TF 1.x in the program's
+own folder tree (`program_imports`), `plt.show()` saves PNGs (`headless_plots`), and
+`--seed` seeds Python, NumPy and every graph.  A missing TF 1.x piece or missing data ends
+the run with one line naming the program's file and line, exit status 2, as does a bad
+command line; the program's own errors keep their traceback and exit status.
+"""
+import argparse
+import functools
+import importlib.machinery
+import importlib.util
+import os
+import sys
+import types
+
+import matplotlib
+
+from tf1_graphs import headless_plots, program_imports
+from tf1_graphs.contrib import ContribNotProvided
+from tf1_graphs.examples.tutorials.mnist.input_data import MissingDataFiles
+from tf1_graphs.namespace import tf
+from tf1_graphs.seeding import seed_everything
+
+EXIT_USAGE = 2
+EXIT_PROGRAM_ERROR = 1  # what Python itself returns for an uncaught exception
+ONE_LINE_ERRORS = (ContribNotProvided, MissingDataFiles)  # not the program's bug: what it asked for is not here
+
+_HELP_END = """\
+Options go before the program; everything after it is the program's own.
+
+--seed N seeds Python's random, NumPy, the default graph and every tf.Graph() the program
+creates (graph-level seed N), so two runs print the same numbers.  What stays
+nondeterministic: ops whose result depends on thread timing, notably a DropoutWrapper
+inside dynamic_rnn with parallel_iterations > 1 (pass parallel_iterations=1) and parallel
+tf.data pipelines; the order of sets of strings (set PYTHONHASHSEED); anything that reads
+the clock or the OS's randomness; and a program that reseeds with its own values.
+TF 2 derives op seeds differently from TF 1.x: no seed reproduces numbers a TF 1.x run printed.
+"""
+
+
+class UsageError(Exception):
+    """A bad command line: one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(f"{message} (see --help)")
+
+
+def _parser():
+    parser = _Parser(
+        prog="python -m tf1_graphs",
+        usage="%(prog)s [--seed N] [--plots DIR] (PROGRAM.py | -m MODULE) [ARGS...]",
+        description="Run a TF 1.x program unchanged: in its own folder tree, `import tensorflow`\n"
+                    "(and tensorflow.contrib..., tensorflow.examples.tutorials.mnist) gives\n"
+                    "tf1_graphs' TF 1.x; plt.show() saves the figures.",
+        epilog=_HELP_END, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seed", type=int, metavar="N", help="seed Python, NumPy and every graph")
+    parser.add_argument("--plots", default="tf1_plots", metavar="DIR",
+                        help="where plt.show() saves figures as numbered PNGs (default: %(default)s)")
+    return parser
+
+
+_VALUE_OPTIONS = ("--seed", "--plots")
+
+
+def split_command_line(argv):
+    """(runner options, target and program arguments): the first non-option or `-m` starts the target."""
+    i = 0
+    while i < len(argv) and argv[i].startswith("-") and argv[i] != "-m":
+        i += 2 if argv[i] in _VALUE_OPTIONS else 1
+    return argv[:i], argv[i:]
+
+
+def seed_every_graph(seed):
+    """`seed_everything` now, and graph seed `seed` for every `tf.Graph` created from now on."""
+    seed_everything(seed)
+    unseeded_init = tf.Graph.__init__
+
+    @functools.wraps(unseeded_init)
+    def seeded_init(graph, *args, **kwargs):
+        unseeded_init(graph, *args, **kwargs)
+        graph.seed = seed
+
+    tf.Graph.__init__ = seeded_init
+
+
+def _main_module(file, spec=None):
+    """A fresh `__main__`, as Python makes one for a script or `-m`, running with TF 1.x imports."""
+    module = types.ModuleType("__main__")
+    module.__file__ = file
+    module.__spec__ = spec
+    module.__loader__ = spec.loader if spec else importlib.machinery.SourceFileLoader("__main__", file)
+    module.__package__ = spec.parent if spec else None
+    module.__builtins__ = program_imports.TF1_BUILTINS
+    sys.modules["__main__"] = module
+    return module
+
+
+class _Script:
+    """`python PROGRAM.py`: the program's folder is `sys.path[0]` and its tree."""
+
+    def __init__(self, path):
+        if not os.path.isfile(path):
+            raise UsageError(f"can't open file {path!r}: no such file")
+        self.argv0 = path
+        self.file = os.path.abspath(path)
+        self.folder = self.path0 = os.path.dirname(os.path.realpath(self.file))
+
+    def load(self):
+        """(code, `__main__`) of the program."""
+        with open(self.file, "rb") as source:
+            code = compile(source.read(), self.file, "exec")
+        return code, _main_module(self.file)
+
+
+class _Module:
+    """`python -m NAME`: the working directory is `sys.path[0]`; the tree is where NAME's package is found."""
+
+    def __init__(self, name):
+        self.name = name
+        self.argv0 = "-m"  # as Python has it while the module is found
+        self.file = None  # known once the module is found, which imports its parent packages
+        self.path0 = os.getcwd()
+        top = name.partition(".")[0]
+        spec = importlib.machinery.PathFinder.find_spec(top, [self.path0, *sys.path[1:]])
+        if spec is None:
+            raise UsageError(f"no module named {top!r}")
+        own_folder = list(spec.submodule_search_locations or [None])[0]
+        found_in = os.path.dirname(own_folder or spec.origin)
+        in_libraries = (own_folder or spec.origin) not in program_imports.ProgramTree(found_in)
+        self.folder = own_folder if in_libraries and own_folder else found_in
+
+    def load(self):
+        """(code, `__main__`) of the module (a package's `__main__`); imports its parent packages."""
+        spec = _find_spec(self.name)
+        if spec.submodule_search_locations is not None:
+            spec = _find_spec(self.name + ".__main__")
+        if spec.origin is None or not hasattr(spec.loader, "get_code"):
+            raise UsageError(f"{self.name!r} is not a module python can run with -m")
+        self.argv0 = self.file = spec.origin
+        return spec.loader.get_code(spec.name), _main_module(spec.origin, spec)
+
+
+def _find_spec(name):
+    try:
+        spec = importlib.util.find_spec(name)
+    except ModuleNotFoundError as error:
+        if error.name and (name + ".").startswith(error.name + "."):
+            raise UsageError(f"no module named {error.name!r}") from None
+        raise
+    if spec is None:
+        raise UsageError(f"no module named {name!r}")
+    return spec
+
+
+def _where(error, tree):
+    """'file:line' of the innermost frame of `error`'s traceback inside the program's tree."""
+    location = None
+    tb = error.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename in tree:
+            relative = os.path.relpath(filename)
+            location = f"{filename if relative.startswith('..') else relative}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return location
+
+
+def _program_traceback(error, program_file):
+    """`error`'s traceback from the program's first frame on: what `python PROGRAM.py` shows."""
+    tb = error.__traceback__
+    while tb is not None and program_file and tb.tb_frame.f_code.co_filename != program_file:
+        tb = tb.tb_next
+    return tb or error.__traceback__
+
+
+def _command_line(argv):
+    """(settings, program, program arguments) from the runner's command line."""
+    options, target = split_command_line(argv)
+    settings = _parser().parse_args(options)
+    if not target or target == ["-m"]:
+        raise UsageError("no program given: PROGRAM.py or -m MODULE (see --help)")
+    if target[0] == "-m":
+        return settings, _Module(target[1]), target[2:]
+    return settings, _Script(target[0]), target[1:]
+
+
+def _refuse(error):
+    print(f"python -m tf1_graphs: {error}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def main(argv=None):
+    """Run the program the command line names; return its exit status (its own `sys.exit` passes through)."""
+    try:
+        settings, program, program_args = _command_line(sys.argv[1:] if argv is None else argv)
+    except UsageError as error:
+        return _refuse(error)
+    tree = program_imports.ProgramTree(program.folder)
+    program_imports.redirect_imports(tree)
+    sys.path[0] = program.path0
+    matplotlib.use("module://tf1_graphs.headless_plots")
+    headless_plots.folder = settings.plots
+    if settings.seed is not None:
+        seed_every_graph(settings.seed)
+    sys.argv = [program.argv0, *program_args]
+    try:
+        code, module = program.load()
+        sys.argv[0] = program.argv0
+        exec(code, module.__dict__)
+    except UsageError as error:
+        return _refuse(error)
+    except ONE_LINE_ERRORS as error:
+        where = _where(error, tree)
+        print(f"{where}: {error}" if where else str(error), file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as error:
+        trimmed = _program_traceback(error, program.file)
+        sys.excepthook(type(error), error.with_traceback(trimmed), trimmed)
+        return EXIT_PROGRAM_ERROR
+    return 0
