@@ -10,7 +10,7 @@ import numpy as np
 
 from benchmarks.sizes import ShakespeareSizes, SineSizes
 from tf1_graphs import seeded_graph, tf
-from tf1_graphs.cells import lstm_cell
+from recipes.cells import lstm_cell
 
 RNN_KINDS = ("dynamic_rnn", "rnn_decoder", "block", "fused")
 
