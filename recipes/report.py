@@ -6,8 +6,8 @@ can rebuild it from an output folder without running anything again.
 import json
 import os
 
-from recipes.files import atomic_write
 from recipes import UserError
+from recipes.files import atomic_write
 
 
 def _cell(text):

@@ -17,7 +17,7 @@ import numpy as np
 
 from recipes import UserError, tftools
 from recipes.d000_initial_state import claims, post
-from recipes.run import matplotlib_figure
+from recipes.run import at_least, matplotlib_figure
 
 NAME = "initial_state"
 DOCUMENT = "000_00c5a7e54969fe2a.txt"
@@ -68,7 +68,7 @@ VARIANTS = ("question", "answer 0", "answer 1", "answer 2")
 
 
 def add_arguments(parser):
-    parser.add_argument("--sequences", type=int, default=None, metavar="N",
+    parser.add_argument("--sequences", type=at_least(1), default=None, metavar="N",
                         help="training sequences per variant (default 1000; 3000 with --full)")
 
 

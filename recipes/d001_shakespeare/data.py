@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from recipes.files import atomic_write
 from recipes import UserError
+from recipes.files import atomic_write
 
 GUTENBERG_URL = "http://www.gutenberg.org/cache/epub/100/pg100.txt"
 GUTENBERG_HEADER_CHARS = 7675  # the original drops this many characters: the 2016 file's licence header

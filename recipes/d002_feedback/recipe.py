@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from recipes import UserError
-from recipes.d002_feedback import claims, post
 from recipes.claims import max_abs_diff
+from recipes.d002_feedback import claims, post
 from recipes.run import at_least, matplotlib_figure
 from tf1_graphs import tf
 

@@ -14,7 +14,7 @@ from matplotlib.ticker import MaxNLocator
 
 from recipes import UserError
 from recipes.d003_stacked_lstm import claims, post
-from recipes.run import matplotlib_figure
+from recipes.run import at_least, matplotlib_figure
 
 NAME = "stacked_lstm"
 DOCUMENT = "003_128ee8fee058467c.txt"
@@ -61,7 +61,7 @@ FROZEN_SCOPE = "cell_0"  # the layer the second training run leaves out of the o
 
 
 def add_arguments(parser):
-    parser.add_argument("--gate-layer", type=int, default=0, metavar="K",
+    parser.add_argument("--gate-layer", type=at_least(0), default=0, metavar="K",
                         help="which layer's gates to plot (0 = the one reading x; default 0)")
 
 

@@ -18,9 +18,9 @@ import pytest
 
 from recipes import UserError, tftools
 from recipes.cells import CELL_KINDS
+from recipes.claims import max_abs_diff
 from recipes.d000_initial_state import claims, post, recipe
 from recipes.run import Run
-from recipes.claims import max_abs_diff
 from tf1_graphs import reference, tf
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -135,7 +135,7 @@ def test_variables_have_the_posts_names_shapes_and_trainability(config, task, ce
     config = dataclasses.replace(config, cell=cell)
     answer0 = _untrained(post.Answer0Graph, config, task)
     with answer0.graph.as_default():
-        trainable = {v.op.name: v.shape.as_list() for v in tf.trainable_variables()}
+        trainable = tftools.variable_shapes(tf.trainable_variables())
     assert trainable == {"state/Variable": [10, 20], "state/Variable_1": [10, 20],
                          "nn/rnn/basic_lstm_cell/kernel": [26, 80], "nn/rnn/basic_lstm_cell/bias": [80],
                          "nn/dense/kernel": [20, 5], "nn/dense/bias": [5]}

@@ -18,10 +18,10 @@ import numpy as np
 import pytest
 
 from recipes import UserError
+from recipes.claims import max_abs_diff
 from recipes.d001_shakespeare import claims, data, post, recipe, training
 from recipes.d001_shakespeare.data import Corpus
 from recipes.run import Run
-from recipes.claims import max_abs_diff
 from tf1_graphs import reference, seed_everything, tf
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -14,8 +14,8 @@ import urllib.error
 import numpy as np
 import pytest
 
-from recipes.d001_shakespeare import data
 from recipes import UserError
+from recipes.d001_shakespeare import data
 
 
 # --- cleaning, vocabulary, batches

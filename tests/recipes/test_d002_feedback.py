@@ -16,9 +16,10 @@ import pytest
 
 from recipes import UserError
 from recipes.cells import CELL_KINDS
+from recipes.claims import max_abs_diff
 from recipes.d002_feedback import claims, post, recipe
 from recipes.run import Run
-from recipes.claims import max_abs_diff
+from recipes.tftools import variable_shapes
 from tf1_graphs import reference, tf
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -86,7 +87,7 @@ def test_data_are_the_posts_arrays():
 
 def test_question_graph_variables(question):
     graph, *_ = question
-    trainable = {v.op.name: v.shape.as_list() for v in graph.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES)}
+    trainable = variable_shapes(graph.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES))
     assert trainable == {"sine/rnn/basic_lstm_cell/kernel": [6, 20], "sine/rnn/basic_lstm_cell/bias": [20],
                          "sine/fully_connected/weights": [5, 1], "sine/fully_connected/biases": [1]}
     assert {v.dtype.base_dtype for v in graph.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES)} == {tf.float64}

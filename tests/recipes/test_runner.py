@@ -7,8 +7,8 @@ import pytest
 
 from recipes.__main__ import EXIT_USAGE, build_parser, run_recipe
 from recipes.claims import Claim, check_bit_exact, check_close, check_that
-from recipes.run import Run, matplotlib_figure
 from recipes.report import load_results, render
+from recipes.run import Run, matplotlib_figure
 
 
 def _fake_recipe(claims):
