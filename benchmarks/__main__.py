@@ -15,12 +15,15 @@ from benchmarks import first_step, harness
 from benchmarks.models import (RNN_KINDS, shakespeare_step_flops, shakespeare_training_step,
                                sine_training_step)
 from benchmarks.sizes import ShakespeareSizes, SineSizes
-from tf1_graphs import feedback as fb
-from tf1_graphs import seeded_graph, tf
-from tf1_graphs import shakespeare as shk
-from tf1_graphs.files import atomic_write, atomic_write_json
-from tf1_graphs.recipe import at_least
-from tf1_graphs.timing import summary, time_call, time_side_by_side
+from recipes.d001_shakespeare import post as shakespeare_post
+from recipes.d001_shakespeare.recipe import FullConfig as ShakespeareConfig
+from recipes.d002_feedback import claims as feedback_claims
+from recipes.d002_feedback import post as feedback_post
+from recipes.d002_feedback.recipe import QuickConfig as FeedbackConfig
+from recipes.files import atomic_write, atomic_write_json
+from recipes.run import at_least
+from recipes.timing import summary, time_call, time_side_by_side
+from tf1_graphs import tf
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RNN_LABELS = {"dynamic_rnn": "dynamic_rnn(BasicLSTMCell) (posts)", "rnn_decoder": "rnn_decoder static unroll (cookbook)",
@@ -55,11 +58,12 @@ def training_rows(name, model, build, tokens, repeats):
 
 def sine_generation_rows(repeats, steps=1000):
     """Answer 1's one-run-per-step loop against answer 3's while_loop, same weights and prime."""
-    config, data = fb.QuickConfig, fb.sine_data(fb.QuickConfig.n_samples)
-    graph, answers = fb.build_graph(0, fb.build_answers, config, data)
+    config = FeedbackConfig()
+    data = feedback_post.sine_data(config.n_samples)
+    graph, answers = feedback_post.build(feedback_post.build_answers, config, data, 0)
     session = tf.Session(graph=graph)
     session.run(answers.init)
-    stats = fb.time_generation(session, answers, data.sine[:, :1], steps, repeats)
+    stats = feedback_claims.time_generation(session, answers, data.sine[:, :1], steps, repeats)
     name = "generation, sine (002)"
     return [harness.row(name, "feed_dict loop, one run per step (answer 1)", stats["feed_dict_loop"], steps, "us/step"),
             harness.row(name, "tf.while_loop, one run (answer 3)", stats["in_graph"], steps, "us/step",
@@ -72,13 +76,10 @@ def shakespeare_generation_rows(repeats, steps=50):
     The cookbook's sizes and vocabulary, untrained weights (the work per word does not
     depend on them); both generate `steps` greedy words from the same zero state.
     """
-    config = shk.FullConfig()
-    with seeded_graph(0) as graph:
-        infer = shk.LSTMModel(config, ShakespeareSizes.vocab, infer_sample=True)
-        with tf.variable_scope(tf.get_variable_scope(), reuse=True):
-            unrolled = shk.LSTMModel(config, ShakespeareSizes.vocab, infer_sample=True, infer_steps=steps)
-        session = tf.Session(graph=graph)
-        session.run(tf.global_variables_initializer())
+    models = shakespeare_post.build_models(ShakespeareConfig(), ShakespeareSizes.vocab, 0, unrolled_steps=steps)
+    infer, unrolled = models.infer, models.unrolled
+    session = tf.Session(graph=models.graph)
+    session.run(models.init)
     start = infer.zero_state(session)
     first_words = np.zeros([1, steps], np.int32)
     first_words[0, 0] = 1

@@ -7,24 +7,28 @@ Each recipe at its quick-mode sizes, except shakespeare at the cookbook's own (v
 import numpy as np
 
 from benchmarks.sizes import ShakespeareSizes
-from tf1_graphs import feedback as fb
-from tf1_graphs import initial_state as ist
-from tf1_graphs import shakespeare as shk
-from tf1_graphs import stacked_lstm as sl
+from recipes.d000_initial_state import post as initial_state_post
+from recipes.d000_initial_state.recipe import QuickConfig as InitialStateConfig
+from recipes.d001_shakespeare import post as shakespeare_post
+from recipes.d001_shakespeare.recipe import FullConfig as ShakespeareConfig
+from recipes.d002_feedback import post as feedback_post
+from recipes.d002_feedback.recipe import QuickConfig as FeedbackConfig
+from recipes.d003_stacked_lstm import post as stacked_lstm_post
+from recipes.d003_stacked_lstm.recipe import QuickConfig as StackedLSTMConfig
+from recipes.tftools import start_session
 from tf1_graphs import tf
 
 
 def initial_state():
-    config = ist.QuickConfig()
-    config.train_sequences = 1
-    _, train, _ = ist.make_task(config, 0)
-    graph, model = ist.build(ist.Answer0Graph, config, 0)
-    with ist.start_session(graph) as session:
-        ist.answer0_sequence(session, model, train.inputs[0][:1], train.targets[0][:1])
+    config = InitialStateConfig(train_sequences=1)
+    _, train, _ = initial_state_post.make_task(config, 0)
+    graph, model = initial_state_post.build(initial_state_post.Answer0Graph, config, 0)
+    with start_session(graph) as session:
+        initial_state_post.answer0_sequence(session, model, train.inputs[0][:1], train.targets[0][:1])
 
 
 def shakespeare():
-    models = shk.build_models(shk.FullConfig(), ShakespeareSizes.vocab, 0)
+    models = shakespeare_post.build_models(ShakespeareConfig(), ShakespeareSizes.vocab, 0)
     model = models.train
     words = np.random.default_rng(0).integers(0, ShakespeareSizes.vocab, size=(model.batch_size, model.seq_len))
     with tf.Session(graph=models.graph) as session:
@@ -33,16 +37,17 @@ def shakespeare():
 
 
 def feedback():
-    graph, asker = fb.build_graph(0, fb.build_asker, fb.QuickConfig, fb.sine_data(fb.QuickConfig.n_samples))
+    config = FeedbackConfig()
+    graph, asker = feedback_post.build(feedback_post.build_asker, config, feedback_post.sine_data(config.n_samples), 0)
     with tf.Session(graph=graph) as session:
         session.run(asker.init)
-        fb.train(session, asker.model, {}, 1)
+        feedback_post.train(session, asker.model, {}, 1)
 
 
 def stacked_lstm():
-    config = sl.QuickConfig()
-    model = sl.build_classifier(config, 0)
-    sequences, labels = sl.toy_batch(config, np.random.default_rng(0))
+    config = StackedLSTMConfig()
+    model = stacked_lstm_post.build_classifier(config, 0)
+    sequences, labels = stacked_lstm_post.toy_batch(config, np.random.default_rng(0))
     with tf.Session(graph=model.graph) as session, model.graph.as_default():
         session.run(tf.global_variables_initializer())
         session.run(model.train_op, {model.inputs: sequences, model.labels: labels})

@@ -1,6 +1,6 @@
 """Reporting for the benchmarks: result rows with their spread and ratio, the machine, the table.
 
-Every comparison is timed side by side in one process (tf1_graphs.timing) and reported
+Every comparison is timed side by side in one process (recipes.timing) and reported
 as a ratio to its baseline.  Spread is min-max over the repeats; ratios use the medians.
 """
 import os

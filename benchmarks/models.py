@@ -9,8 +9,8 @@ variant trains the same maths on the same variables.
 import numpy as np
 
 from benchmarks.sizes import ShakespeareSizes, SineSizes
+from recipes.cells import lstm_cell
 from tf1_graphs import seeded_graph, tf
-from tf1_graphs.cells import lstm_cell
 
 RNN_KINDS = ("dynamic_rnn", "rnn_decoder", "block", "fused")
 

@@ -1,12 +1,24 @@
-"""The runnable recipes, one module per document, in document order.
+"""The replication suite: one folder per document, in document order, and the machinery they share.
 
-Each module defines NAME, DOCUMENT, TITLE, SOURCE, DEVIATIONS and `run(run)`; it may add
-`add_arguments(parser)` for its own options and COMMANDS for extra verbs (see __main__).
+Each document's folder holds the post (`post.py`: what the post built, in its own names),
+the claims (`claims.py`: measurements and the checks, each owning its claim id) and the
+recipe (`recipe.py`: the configs, the run in the post's order, the plots, the deviations).
+A recipe module defines NAME, DOCUMENT, TITLE, SOURCE, DEVIATIONS and `run(run)`; it may
+add `add_arguments(parser)` for its own options and COMMANDS for extra verbs (see __main__).
+
+This module stays light (no TensorFlow): it only names the recipes.
 """
 import importlib
 
-RECIPES = ("initial_state", "shakespeare", "feedback", "stacked_lstm")
+FOLDERS = {"initial_state": "d000_initial_state", "shakespeare": "d001_shakespeare",
+           "feedback": "d002_feedback", "stacked_lstm": "d003_stacked_lstm"}
+RECIPES = tuple(FOLDERS)  # the command-line names, in document order
+
+
+class UserError(Exception):
+    """Bad input from the user: the runner prints the message as one line and exits non-zero."""
 
 
 def load(name):
-    return importlib.import_module(f"recipes.{name}")
+    """The recipe module of the command-line name `name`."""
+    return importlib.import_module(f"recipes.{FOLDERS[name]}.recipe")

@@ -8,9 +8,9 @@ import sys
 import time
 import traceback
 
-from recipes import RECIPES, load
-from tf1_graphs.cells import CELL_KINDS
-from tf1_graphs.recipe import at_least
+from recipes import RECIPES, UserError, load
+from recipes.cells import CELL_KINDS
+from recipes.run import at_least
 
 EXIT_CLAIM_FAILED = 1
 EXIT_USAGE = 2
@@ -69,7 +69,7 @@ def build_parser(modules):
 
 def run_recipe(module, args, echo=True):
     """Run one recipe; returns its Run (claims and all)."""
-    from tf1_graphs.recipe import Run, UserError
+    from recipes.run import Run
 
     options = {k: v for k, v in vars(args).items() if k not in ("verb", "name", "seed", "out", "full", "cell")}
     try:
@@ -91,8 +91,6 @@ def run_recipe(module, args, echo=True):
 
 def run_reporting_errors(module, args, errors):
     """Run a recipe for `run` or `all`; an error is recorded in `errors`, not raised. Returns the exit status."""
-    from tf1_graphs.recipe import UserError
-
     try:
         return 0 if run_recipe(module, args).all_passed else EXIT_CLAIM_FAILED
     except UserError as error:  # e.g. no corpus: in `all`, the others still run
@@ -109,8 +107,7 @@ def run_reporting_errors(module, args, errors):
 def main(argv=None):
     modules = {name: load(name) for name in RECIPES}
     args = build_parser(modules).parse_args(argv)
-    from tf1_graphs.recipe import UserError
-    from tf1_graphs.report import write_report
+    from recipes.report import write_report
 
     try:
         if args.verb == "list":

@@ -58,6 +58,16 @@ def gru_step(x, h, gate_kernel, gate_bias, candidate_kernel, candidate_bias):
     return u * h + (1.0 - u) * candidate
 
 
+def gru_sequence(inputs, gate_kernel, gate_bias, candidate_kernel, candidate_bias, h0=None):
+    """Run one GRU layer over batch-major inputs [batch, time, depth]; its outputs [batch, time, H]."""
+    h = np.zeros((np.shape(inputs)[0], np.shape(candidate_bias)[0])) if h0 is None else h0
+    outputs = []
+    for t in range(np.shape(inputs)[1]):
+        h = gru_step(inputs[:, t], h, gate_kernel, gate_bias, candidate_kernel, candidate_bias)
+        outputs.append(h)
+    return np.stack(outputs, axis=1)
+
+
 def lstm_sequence(inputs, kernel, bias, c0=None, h0=None, forget_bias=1.0, gate_order=LSTM_GATE_ORDER):
     """Run one LSTM layer over batch-major inputs [batch, time, depth].
 

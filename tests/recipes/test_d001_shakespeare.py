@@ -17,17 +17,16 @@ import sys
 import numpy as np
 import pytest
 
-from recipes import shakespeare as recipe
+from recipes import UserError
+from recipes.claims import max_abs_diff
+from recipes.d001_shakespeare import claims, data, post, recipe, training
+from recipes.d001_shakespeare.data import Corpus
+from recipes.run import Run
 from tf1_graphs import reference, seed_everything, tf
-from tf1_graphs import shakespeare as shk
-from tf1_graphs.recipe import Run, UserError
-from tf1_graphs.shakespeare_data import Corpus
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-TINY = dataclasses.replace(
-    shk.FullConfig(), rnn_size=16, embedding_size=16, batch_size=4, training_seq_len=8, epochs=2,
-    learning_rate=0.01, print_every=5, eval_every=5, save_every=5, sample_words=6)
+TINY = recipe.TestConfig()
 
 LINES = ["to be or not to be that is the question", "thou art more lovely and more temperate",
          "wherefore art thou romeo", "the rest is silence", "now is the winter of our discontent"]
@@ -45,7 +44,7 @@ def quiet(*_):
 
 @pytest.fixture(scope="module")
 def dataset():
-    return shk.prepare_data(Corpus(tiny_corpus_text(), "tiny"), TINY)
+    return data.prepare_data(Corpus(tiny_corpus_text(), "tiny"), TINY)
 
 
 @pytest.fixture(scope="module")
@@ -55,15 +54,15 @@ def out_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def trained(dataset, out_dir):
-    training = shk.Training(TINY, dataset, seed=0, out_dir=out_dir, log=quiet)
-    training.run()
-    yield training
-    training.close()
+    trainer = training.Training(TINY, dataset, seed=0, out_dir=out_dir, log=quiet)
+    trainer.run()
+    yield trainer
+    trainer.close()
 
 
 @pytest.fixture(scope="module")
 def sampler(trained, out_dir):
-    restored = shk.CheckpointSampler(out_dir, unrolled_steps=TINY.sample_words)
+    restored = training.CheckpointSampler(out_dir, unrolled_steps=TINY.sample_words)
     yield restored
     restored.close()
 
@@ -78,10 +77,10 @@ def test_the_tiny_run_is_what_the_tests_assume(dataset, trained):
 
 def test_inference_model_reuses_every_trainable_variable(trained, dataset):
     models = trained.models
-    claim = shk.check_inference_adds_no_trainable(models.trainable_before, models.trainable_after,
-                                                  shk.expected_variables(TINY, dataset.vocab_size))
+    claim = claims.check_inference_adds_no_trainable(models.trainable_before, models.trainable_after,
+                                                  claims.expected_variables(TINY, dataset.vocab_size))
     assert claim.passed, claim
-    assert shk.check_adam_adds_only_beta_powers(models.global_before, models.global_after).passed
+    assert claims.check_adam_adds_only_beta_powers(models.global_before, models.global_after).passed
 
 
 def test_the_graph_shows_both_structures_around_the_shared_lstm_vars(trained):
@@ -91,45 +90,45 @@ def test_the_graph_shows_both_structures_around_the_shared_lstm_vars(trained):
     assert {v.op.name.split("/")[0] for v in tf_trainable(trained)} == {"lstm_vars", "rnn_decoder"}
 
 
-def tf_trainable(training):
-    return training.models.graph.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES)
+def tf_trainable(trainer):
+    return trainer.models.graph.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES)
 
 
 def build_pair_without_reuse(vocab_size):
     """The counterpart: the inference model in a scope of its own, without reuse."""
     with tf.Graph().as_default():
         seed_everything(0)
-        shk.LSTMModel(TINY, vocab_size)
-        before = shk.variable_snapshot()
+        post.LSTMModel(TINY, vocab_size)
+        before = post.variable_snapshot()
         with tf.variable_scope("inference"):
-            shk.LSTMModel(TINY, vocab_size, infer_sample=True)
-        return before, shk.variable_snapshot()
+            post.LSTMModel(TINY, vocab_size, infer_sample=True)
+        return before, post.variable_snapshot()
 
 
 def test_variable_checks_fail_when_the_inference_model_does_not_reuse(dataset):
     (trainable_before, global_before), (trainable_after, global_after) = build_pair_without_reuse(dataset.vocab_size)
     assert len(trainable_after) == 10
-    assert not shk.check_inference_adds_no_trainable(
-        trainable_before, trainable_after, shk.expected_variables(TINY, dataset.vocab_size)).passed
-    assert not shk.check_adam_adds_only_beta_powers(global_before, global_after).passed
+    assert not claims.check_inference_adds_no_trainable(
+        trainable_before, trainable_after, claims.expected_variables(TINY, dataset.vocab_size)).passed
+    assert not claims.check_adam_adds_only_beta_powers(global_before, global_after).passed
 
 
 def test_variable_check_fails_on_wrong_shapes(trained, dataset):
-    wrong = shk.expected_variables(dataclasses.replace(TINY, embedding_size=8), dataset.vocab_size)
+    wrong = claims.expected_variables(dataclasses.replace(TINY, embedding_size=8), dataset.vocab_size)
     models = trained.models
-    assert not shk.check_inference_adds_no_trainable(models.trainable_before, models.trainable_after, wrong).passed
+    assert not claims.check_inference_adds_no_trainable(models.trainable_before, models.trainable_after, wrong).passed
 
 
 def test_the_fused_cell_builds_the_same_variables_and_steps_exactly(dataset, tmp_path):
     """--cell block: same five variables, and the inference steps still match the training graph."""
-    training = shk.Training(dataclasses.replace(TINY, cell="block", epochs=1), dataset, 0, str(tmp_path), quiet)
-    training.run()
-    models, batch = training.models, dataset.batches[0]
-    assert models.trainable_after == shk.expected_variables(TINY, dataset.vocab_size)
+    trainer = training.Training(dataclasses.replace(TINY, cell="block", epochs=1), dataset, 0, str(tmp_path), quiet)
+    trainer.run()
+    models, batch = trainer.models, dataset.batches[0]
+    assert models.trainable_after == claims.expected_variables(TINY, dataset.vocab_size)
     assert type(models.infer.lstm_cell).__name__ == "LSTMBlockCell"
-    unrolled = shk.training_logits(training.sess, models.train, batch)
-    assert shk.check_inference_parity(unrolled, shk.stepwise_logits(training.sess, models.infer, batch[0])).passed
-    training.close()
+    unrolled = claims.training_logits(trainer.sess, models.train, batch)
+    assert claims.check_inference_parity(unrolled, claims.stepwise_logits(trainer.sess, models.infer, batch[0])).passed
+    trainer.close()
 
 
 # --- the loss
@@ -137,27 +136,27 @@ def test_the_fused_cell_builds_the_same_variables_and_steps_exactly(dataset, tmp
 
 def test_initial_loss_is_above_log_vocab_and_falls(trained, dataset):
     losses = trained.progress.losses
-    assert shk.check_initial_loss(losses, dataset.vocab_size).passed
-    assert shk.check_loss_falls(losses, window=5).passed
+    assert claims.check_initial_loss(losses, dataset.vocab_size).passed
+    assert claims.check_loss_falls(losses, window=5).passed
 
 
 def test_initial_loss_check_fails_without_the_wide_init(dataset, tmp_path):
     """With W zeroed the first logits are all 0: the loss is exactly ln V, not above it."""
-    training = shk.Training(dataclasses.replace(TINY, epochs=1), dataset, seed=0, out_dir=str(tmp_path), log=quiet)
-    with training.models.graph.as_default():
+    trainer = training.Training(dataclasses.replace(TINY, epochs=1), dataset, seed=0, out_dir=str(tmp_path), log=quiet)
+    with trainer.models.graph.as_default():
         W = [v for v in tf.global_variables() if v.op.name == "lstm_vars/W"][0]
-        training.sess.run(W.assign(tf.zeros_like(W)))
-    training.run()
-    training.close()
-    first = training.progress.losses[0]
+        trainer.sess.run(W.assign(tf.zeros_like(W)))
+    trainer.run()
+    trainer.close()
+    first = trainer.progress.losses[0]
     assert first == pytest.approx(math.log(dataset.vocab_size), abs=1e-5)
-    assert not shk.check_initial_loss(training.progress.losses, dataset.vocab_size).passed
+    assert not claims.check_initial_loss(trainer.progress.losses, dataset.vocab_size).passed
 
 
 def test_loss_falls_check_fails_on_a_rising_loss():
-    assert not shk.check_loss_falls(list(np.linspace(5, 6, 40)), window=10).passed
-    assert not shk.check_loss_falls([5.0], window=10).passed  # too short to judge
-    assert shk.check_loss_falls([6.0, 5.9, 5.5], window=10).passed
+    assert not claims.check_loss_falls(list(np.linspace(5, 6, 40)), window=10).passed
+    assert not claims.check_loss_falls([5.0], window=10).passed  # too short to judge
+    assert claims.check_loss_falls([6.0, 5.9, 5.5], window=10).passed
 
 
 def test_cost_is_the_mean_cross_entropy_of_the_next_word(trained, dataset):
@@ -175,12 +174,12 @@ def test_recorded_curve_check_accepts_the_recorded_shape_and_rejects_another():
     per_epoch = 181
     recorded_like = np.full(1810, 5.8)
     recorded_like[:per_epoch * 2] = np.linspace(10.5, 5.8, per_epoch * 2)
-    for iteration, loss in shk.RECORDED_LOSS.items():
+    for iteration, loss in claims.RECORDED_LOSS.items():
         recorded_like[iteration - 1] = loss + 0.2
-    assert shk.check_recorded_curve(list(recorded_like), per_epoch).passed
+    assert claims.check_recorded_curve(list(recorded_like), per_epoch).passed
     stuck = recorded_like.copy()
     stuck[per_epoch * 2:] = 7.5  # a run that stops learning after epoch 2
-    assert not shk.check_recorded_curve(list(stuck), per_epoch).passed
+    assert not claims.check_recorded_curve(list(stuck), per_epoch).passed
 
 
 # --- the state carry: inference steps against the training graph
@@ -189,9 +188,9 @@ def test_recorded_curve_check_accepts_the_recorded_shape_and_rejects_another():
 def test_training_graph_matches_numpy(trained, dataset):
     """The training graph's logits against embeddings -> reference LSTM -> W, b in float64."""
     weights, words = trained.weights(), dataset.batches[0][0]
-    logits = shk.training_logits(trained.sess, trained.models.train, dataset.batches[0])
+    logits = claims.training_logits(trained.sess, trained.models.train, dataset.batches[0])
     expected = numpy_logits(weights, words)
-    assert np.max(np.abs(logits - expected)) < 1e-4
+    assert max_abs_diff(logits, expected) < 1e-4
 
 
 def numpy_logits(weights, words, gate_order=reference.LSTM_GATE_ORDER):
@@ -207,62 +206,62 @@ def numpy_logits(weights, words, gate_order=reference.LSTM_GATE_ORDER):
 
 def test_numpy_comparison_fails_with_swapped_gates(trained, dataset):
     weights, words = trained.weights(), dataset.batches[0][0]
-    logits = shk.training_logits(trained.sess, trained.models.train, dataset.batches[0])
-    assert np.max(np.abs(logits - numpy_logits(weights, words, gate_order=("f", "j", "i", "o")))) > 1e-2
+    logits = claims.training_logits(trained.sess, trained.models.train, dataset.batches[0])
+    assert max_abs_diff(logits, numpy_logits(weights, words, gate_order=("f", "j", "i", "o"))) > 1e-2
 
 
 def test_stepping_the_inference_model_gives_the_training_logits(trained, dataset):
     batch = dataset.batches[0]
-    unrolled = shk.training_logits(trained.sess, trained.models.train, batch)
-    stepped = shk.stepwise_logits(trained.sess, trained.models.infer, batch[0])
-    claim = shk.check_inference_parity(unrolled, stepped)
+    unrolled = claims.training_logits(trained.sess, trained.models.train, batch)
+    stepped = claims.stepwise_logits(trained.sess, trained.models.infer, batch[0])
+    claim = claims.check_inference_parity(unrolled, stepped)
     assert claim.passed, claim
 
 
 def test_parity_check_fails_when_the_state_is_not_carried(trained, dataset):
     batch = dataset.batches[0]
-    unrolled = shk.training_logits(trained.sess, trained.models.train, batch)
-    stepped = shk.stepwise_logits(trained.sess, trained.models.infer, batch[0], carry_state=False)
-    assert np.allclose(stepped[0], unrolled[0], atol=shk.PARITY_ATOL)  # the first step needs no carry
-    assert not shk.check_inference_parity(unrolled, stepped).passed
+    unrolled = claims.training_logits(trained.sess, trained.models.train, batch)
+    stepped = claims.stepwise_logits(trained.sess, trained.models.infer, batch[0], carry_state=False)
+    assert np.allclose(stepped[0], unrolled[0], atol=claims.PARITY_ATOL)  # the first step needs no carry
+    assert not claims.check_inference_parity(unrolled, stepped).passed
 
 
 # --- the loop function
 
 
 def test_the_one_step_inference_model_never_calls_the_loop_function(trained):
-    assert shk.check_loop_function_unused(trained.models.infer).passed
+    assert claims.check_loop_function_unused(trained.models.infer).passed
 
 
 def test_loop_function_check_fails_on_a_model_that_calls_it(sampler):
     assert sampler.unrolled.loop_function_calls == TINY.sample_words - 1
-    assert not shk.check_loop_function_unused(sampler.unrolled).passed
+    assert not claims.check_loop_function_unused(sampler.unrolled).passed
 
 
 def test_many_step_graph_generates_what_sample_generates(sampler):
-    in_graph = [sampler.sample_in_graph(p) for p in shk.PRIME_TEXTS]
-    by_feed = [sampler.sample(p) for p in shk.PRIME_TEXTS]
-    assert any(len(s.split()) > len(p.split()) for s, p in zip(by_feed, shk.PRIME_TEXTS))  # something generated
-    assert shk.check_in_graph_sampling(in_graph, by_feed, TINY.sample_words).passed
+    in_graph = [sampler.sample_in_graph(p) for p in post.PRIME_TEXTS]
+    by_feed = [sampler.sample(p) for p in post.PRIME_TEXTS]
+    assert any(len(s.split()) > len(p.split()) for s, p in zip(by_feed, post.PRIME_TEXTS))  # something generated
+    assert claims.check_in_graph_sampling(in_graph, by_feed, TINY.sample_words).passed
 
 
 def test_in_graph_sampling_check_fails_without_the_primed_state(sampler):
     """Starting the many-step graph from the zero state, not the state after the prime, changes the words."""
     unprimed = []
-    for prime in shk.PRIME_TEXTS:
+    for prime in post.PRIME_TEXTS:
         zero = sampler.infer.zero_state(sampler.sess)
         unprimed.append(sampler.unrolled.sample_in_graph(sampler.sess, sampler.ix2vocab, sampler.vocab2ix, zero, prime))
-    by_feed = [sampler.sample(p) for p in shk.PRIME_TEXTS]
-    assert not shk.check_in_graph_sampling(unprimed, by_feed, TINY.sample_words).passed
+    by_feed = [sampler.sample(p) for p in post.PRIME_TEXTS]
+    assert not claims.check_in_graph_sampling(unprimed, by_feed, TINY.sample_words).passed
 
 
 # --- checkpoints: sampling and resuming
 
 
 def test_the_checkpoint_samples_what_the_training_session_samples(trained, sampler):
-    trained_texts = [trained.sample(p) for p in shk.PRIME_TEXTS]
-    restored = [sampler.sample(p) for p in shk.PRIME_TEXTS]
-    assert shk.check_restored_samples(restored, trained_texts, sampler.iteration).passed
+    trained_texts = [trained.sample(p) for p in post.PRIME_TEXTS]
+    restored = [sampler.sample(p) for p in post.PRIME_TEXTS]
+    assert claims.check_restored_samples(restored, trained_texts, sampler.iteration).passed
     assert sampler.iteration == trained.progress.done
 
 
@@ -272,26 +271,26 @@ def test_restored_samples_check_fails_for_an_earlier_checkpoint(trained, out_dir
     for path in [p for p in os.listdir(out_dir) if p.startswith(os.path.basename(earlier) + ".")] + ["vocab.pkl"]:
         shutil.copy(os.path.join(out_dir, path), folder)
     tf.train.update_checkpoint_state(folder, os.path.join(folder, os.path.basename(earlier)))
-    early = shk.CheckpointSampler(folder)
-    restored = [early.sample(p) for p in shk.PRIME_TEXTS]
+    early = training.CheckpointSampler(folder)
+    restored = [early.sample(p) for p in post.PRIME_TEXTS]
     early.close()
-    trained_texts = [trained.sample(p) for p in shk.PRIME_TEXTS]
-    assert not shk.check_restored_samples(restored, trained_texts, 5).passed
+    trained_texts = [trained.sample(p) for p in post.PRIME_TEXTS]
+    assert not claims.check_restored_samples(restored, trained_texts, 5).passed
 
 
 def resume(dataset, checkpoint, folder, damage=None):
     """Resume from `checkpoint` into `folder` and train to the end; `damage` may break the restored progress."""
-    training = shk.Training(TINY, dataset, seed=0, out_dir=folder, log=quiet, resume_from=checkpoint)
+    trainer = training.Training(TINY, dataset, seed=0, out_dir=folder, log=quiet, resume_from=checkpoint)
     if damage:
-        damage(training.progress)
-    training.run()
-    result = training.progress.losses, training.weights()
-    training.close()
+        damage(trainer.progress)
+    trainer.run()
+    result = trainer.progress.losses, trainer.weights()
+    trainer.close()
     return result
 
 
 def checkpoint_at(out_dir, iteration):
-    return [c for c in shk.checkpoints_before(out_dir, 20) if shk.checkpoint_iteration(c) == iteration][0]
+    return [c for c in training.checkpoints_before(out_dir, 20) if training.checkpoint_iteration(c) == iteration][0]
 
 
 @pytest.fixture(scope="module")
@@ -302,7 +301,7 @@ def mid_checkpoint(trained, out_dir):
 
 def test_resuming_gives_the_unbroken_run_bit_for_bit(trained, dataset, mid_checkpoint, tmp_path):
     resumed = resume(dataset, mid_checkpoint, str(tmp_path))
-    claim = shk.check_resume((trained.progress.losses, trained.weights()), resumed, 5)
+    claim = claims.check_resume((trained.progress.losses, trained.weights()), resumed, 5)
     assert claim.passed, claim
 
 
@@ -313,25 +312,25 @@ def test_resuming_gives_the_unbroken_run_bit_for_bit(trained, dataset, mid_check
 ], ids=["lstm-state", "batch-order", "shuffle-rng"])
 def test_resume_check_fails_when_progress_is_not_restored(trained, dataset, mid_checkpoint, tmp_path, damage):
     resumed = resume(dataset, mid_checkpoint, str(tmp_path), damage)
-    assert not shk.check_resume((trained.progress.losses, trained.weights()), resumed, 5).passed
+    assert not claims.check_resume((trained.progress.losses, trained.weights()), resumed, 5).passed
 
 
 def test_resume_check_fails_when_the_weights_are_not_restored(trained, dataset, out_dir, tmp_path):
     """Resuming from the iteration-10 checkpoint but pretending it was 15: Adam and the weights lag behind."""
-    progress_15, _, _ = shk.read_checkpoint_state(checkpoint_at(out_dir, 15))
+    progress_15, _, _ = training.read_checkpoint_state(checkpoint_at(out_dir, 15))
 
     def use_progress_15(progress):
         for name, value in dataclasses.asdict(progress_15).items():
             setattr(progress, name, value)
     resumed = resume(dataset, checkpoint_at(out_dir, 10), str(tmp_path), use_progress_15)
-    assert not shk.check_resume((trained.progress.losses, trained.weights()), resumed, 15).passed
+    assert not claims.check_resume((trained.progress.losses, trained.weights()), resumed, 15).passed
 
 
 def test_to_be_check_reads_the_samples_and_the_final_sentence():
     near_miss = (2, 0.1)
-    assert shk.check_to_be([(750, "to be or not to be the")], "to be or not to the", near_miss).passed
-    assert shk.check_to_be([], "to be or not to be", (1, 0.4)).passed
-    assert not shk.check_to_be([(750, "to be or not to bear")], "to be or not to", near_miss).passed
+    assert claims.check_to_be([(750, "to be or not to be the")], "to be or not to the", near_miss).passed
+    assert claims.check_to_be([], "to be or not to be", (1, 0.4)).passed
+    assert not claims.check_to_be([(750, "to be or not to bear")], "to be or not to", near_miss).passed
 
 
 def test_next_word_rank_agrees_with_sample(trained, dataset):
@@ -339,7 +338,7 @@ def test_next_word_rank_agrees_with_sample(trained, dataset):
     sentence = trained.sample("to be or not to", num=1).split()
     assert len(sentence) == 6
     next_word = sentence[-1]
-    rank, probability = shk.next_word_rank(trained.sess, trained.models.infer, dataset.vocab2ix,
+    rank, probability = claims.next_word_rank(trained.sess, trained.models.infer, dataset.vocab2ix,
                                            "to be or not to", next_word)
     assert rank == 1 and 0 < probability <= 1
 
@@ -349,19 +348,18 @@ def test_next_word_rank_agrees_with_sample(trained, dataset):
 
 NEW_PROCESS = """
 import json, sys
-from recipes import shakespeare as recipe
-from tests.test_shakespeare import TINY, tiny_corpus_text, quiet
-from tf1_graphs import shakespeare as shk
-from tf1_graphs.shakespeare_data import Corpus
+from recipes.d001_shakespeare import data, recipe, training
+from recipes.d001_shakespeare.data import Corpus
+from tests.recipes.test_d001_shakespeare import TINY, tiny_corpus_text, quiet
 from recipes.__main__ import Parser
 out_dir, train_dir = sys.argv[1], sys.argv[2]
 parser = Parser(prog="sample")
 recipe.configure_sample(parser)
 args = parser.parse_args(["--out", out_dir, "--prime", "thou art more", "--prime", "to be or not to", "--num", "6"])
 recipe.sample_command(args)
-training = shk.Training(TINY, shk.prepare_data(Corpus(tiny_corpus_text(), "tiny"), TINY), 0, train_dir, quiet)
-training.run()
-print(json.dumps(training.progress.losses))
+trainer = training.Training(TINY, data.prepare_data(Corpus(tiny_corpus_text(), "tiny"), TINY), 0, train_dir, quiet)
+trainer.run()
+print(json.dumps(trainer.progress.losses))
 """
 
 
@@ -382,7 +380,7 @@ def test_a_new_process_trains_the_same_numbers_and_samples_the_checkpoint_alike(
 
 def test_unknown_prime_words_are_all_named_in_one_line(dataset, tmp_path):
     with pytest.raises(UserError) as error:
-        shk.Training(TINY, dataset, seed=0, out_dir=str(tmp_path), log=quiet,
+        training.Training(TINY, dataset, seed=0, out_dir=str(tmp_path), log=quiet,
                      prime_texts=("thou art more", "to be or nott to", "wherefore art thou zzz"))
     message = str(error.value)
     assert "'nott'" in message and "'zzz'" in message and "\n" not in message
@@ -391,12 +389,12 @@ def test_unknown_prime_words_are_all_named_in_one_line(dataset, tmp_path):
 
 def test_the_sample_verb_refuses_unknown_words(sampler):
     with pytest.raises(UserError, match="'romeo-and-juliet'"):
-        shk.validate_primes(["romeo-and-juliet"], sampler.vocab2ix)
+        data.validate_primes(["romeo-and-juliet"], sampler.vocab2ix)
 
 
 def test_sampling_without_a_checkpoint_says_to_train_first(tmp_path):
     with pytest.raises(UserError, match="no checkpoint .* train first"):
-        shk.CheckpointSampler(str(tmp_path))
+        training.CheckpointSampler(str(tmp_path))
 
 
 def copy_of(out_dir, folder):
@@ -410,28 +408,28 @@ def test_a_corrupt_checkpoint_is_a_clear_error(out_dir, tmp_path):
     with open(latest + ".data-00000-of-00001", "r+b") as f:
         f.truncate(10)
     with pytest.raises(UserError, match="cannot restore checkpoint"):
-        shk.CheckpointSampler(folder)
+        training.CheckpointSampler(folder)
 
 
 def test_a_checkpoint_without_its_progress_file_is_a_clear_error(out_dir, tmp_path):
     folder = copy_of(out_dir, str(tmp_path / "run"))
-    os.remove(shk.checkpoint_state_path(tf.train.latest_checkpoint(folder)))
+    os.remove(training.checkpoint_state_path(tf.train.latest_checkpoint(folder)))
     with pytest.raises(UserError, match="incomplete or corrupt"):
-        shk.CheckpointSampler(folder)
+        training.CheckpointSampler(folder)
 
 
 def test_a_vocabulary_from_another_run_is_refused(out_dir, tmp_path):
     folder = copy_of(out_dir, str(tmp_path / "run"))
-    with open(os.path.join(folder, shk.VOCAB_FILE), "wb") as f:
+    with open(os.path.join(folder, training.VOCAB_FILE), "wb") as f:
         pickle.dump([{"unknown": 0, "other": 1}, {0: "unknown", 1: "other"}], f)
     with pytest.raises(UserError, match="does not belong to"):
-        shk.CheckpointSampler(folder)
+        training.CheckpointSampler(folder)
 
 
 def test_resuming_with_other_settings_is_refused(dataset, out_dir, tmp_path):
     checkpoint = tf.train.latest_checkpoint(out_dir)
     with pytest.raises(UserError, match="other settings .*epochs"):
-        shk.Training(dataclasses.replace(TINY, epochs=3), dataset, 0, str(tmp_path), quiet, resume_from=checkpoint)
+        training.Training(dataclasses.replace(TINY, epochs=3), dataset, 0, str(tmp_path), quiet, resume_from=checkpoint)
 
 
 def test_the_command_line_refuses_nonsense_numbers():

@@ -33,6 +33,7 @@ class Claim:
 
 
 def max_abs_diff(actual, desired):
+    """The largest element-wise |actual - desired|, in float64; arrays of different shapes are an error."""
     actual, desired = np.asarray(actual, np.float64), np.asarray(desired, np.float64)
     if actual.shape != desired.shape:
         raise ValueError(f"shapes differ: {actual.shape} vs {desired.shape}")

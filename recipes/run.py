@@ -1,6 +1,6 @@
 """What a recipe gets to work with: its output folder, its log, its claims, its plots, its graphs.
 
-A recipe module (see recipes/) defines NAME, DOCUMENT, TITLE, SOURCE, DEVIATIONS and
+A recipe module (recipes/dNNN_*/recipe.py) defines NAME, DOCUMENT, TITLE, SOURCE, DEVIATIONS and
 `run(run)`; the runner hands it a `Run`.  Everything the recipe shows goes through here,
 so every run leaves the same set of files: log.txt, claims.json, *.png, graphs/<label>/.
 """
@@ -9,12 +9,8 @@ import io
 import os
 import shutil
 
-from tf1_graphs.claims import Claim
-from tf1_graphs.files import atomic_write, atomic_write_json
-
-
-class UserError(Exception):
-    """Bad input from the user: the runner prints the message as one line and exits non-zero."""
+from recipes.claims import Claim
+from recipes.files import atomic_write, atomic_write_json
 
 
 def at_least(minimum, most=None):
@@ -46,7 +42,7 @@ class Run:
         self.dir = os.path.join(out_dir, name)
         self.seed = seed
         self.full = full
-        self.cell = cell  # "basic" or "block": see tf1_graphs.cells
+        self.cell = cell  # "basic" or "block": see recipes.cells
         self.options = options or {}  # recipe-specific command-line options, by name
         self.echo = echo
         self.claims = []

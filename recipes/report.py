@@ -6,8 +6,8 @@ can rebuild it from an output folder without running anything again.
 import json
 import os
 
-from tf1_graphs.files import atomic_write
-from tf1_graphs.recipe import UserError
+from recipes import UserError
+from recipes.files import atomic_write
 
 
 def _cell(text):

@@ -14,8 +14,8 @@ import urllib.error
 import numpy as np
 import pytest
 
-from tf1_graphs import shakespeare_data as data
-from tf1_graphs.recipe import UserError
+from recipes import UserError
+from recipes.d001_shakespeare import data
 
 
 # --- cleaning, vocabulary, batches

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+from recipes.claims import max_abs_diff
 from tf1_graphs import reference as ref
 from tf1_graphs import tf
 
@@ -26,7 +27,7 @@ def test_rnn_decoder_equals_static_rnn_bit_exact(session):
     np.testing.assert_array_equal(np.stack(a[0]), np.stack(b[0]))
     np.testing.assert_array_equal(a[1].c, b[1].c)
     reversed_order, _ = tf.nn.static_rnn(cell, inputs[::-1], initial_state=zero)  # the broken twin
-    assert np.abs(np.stack(a[0]) - np.stack(session.run(reversed_order))).max() > 1e-3
+    assert max_abs_diff(np.stack(a[0]), np.stack(session.run(reversed_order))) > 1e-3
 
 
 def _feedback(output, step):
@@ -67,7 +68,7 @@ def test_rnn_decoder_with_loop_function_ignores_inputs_after_the_first(session):
     session.run(tf.global_variables_initializer())
     a, b, c = session.run([tf.stack(with_inputs), tf.stack(with_garbage), tf.stack(without_loop)])
     np.testing.assert_array_equal(a, b)
-    assert np.abs(a - c).max() > 1e-3  # the guard: without the loop function the inputs do matter
+    assert max_abs_diff(a, c) > 1e-3  # the guard: without the loop function the inputs do matter
 
 
 def _logits_and_labels(seed=0):

@@ -3,7 +3,7 @@ import pytest
 
 from benchmarks import harness
 from benchmarks.__main__ import main
-from tf1_graphs.timing import summary, time_side_by_side
+from recipes.timing import summary, time_side_by_side
 
 
 def test_rows_turn_seconds_into_rates_and_times():

@@ -1,6 +1,6 @@
 """Document 003: every claim of the stacked_lstm recipe, and proof that each check can fail.
 
-Each check from tf1_graphs.stacked_lstm is run once on the real graphs (it must pass)
+Each check from recipes.d003_stacked_lstm.claims is run once on the real graphs (it must pass)
 and once on the thing it guards, broken (it must fail).  The graphs are built once per
 module and cell kind (the post's BasicLSTMCell and the fused LSTMBlockCell, so every LSTM
 test runs for both) on a smaller config than the recipe's quick mode.
@@ -16,26 +16,18 @@ import types
 import numpy as np
 import pytest
 
+from recipes import UserError, tftools
+from recipes.cells import CELL_KINDS
+from recipes.d003_stacked_lstm import claims, post, recipe
+from recipes.run import Run
 from tf1_graphs import reference, seed_everything, tf
-from tf1_graphs import stacked_lstm as sl
-from tf1_graphs.cells import CELL_KINDS
-from tf1_graphs.recipe import Run, UserError
 
-
-class TinyConfig(sl.QuickConfig):
-    batch_size = 8
-    num_steps = 5
-    train_steps = 5
-    log_every = 1000
-    probe_batch = 3
-
-
-CONFIG = TinyConfig
+CONFIG = recipe.TestConfig()
 SEED = 0
 
 
 def tiny_config(cell):
-    return type(f"Tiny{cell.title()}Config", (TinyConfig,), {"cell": cell})
+    return dataclasses.replace(CONFIG, cell=cell)
 
 
 def quiet(*_):
@@ -44,42 +36,42 @@ def quiet(*_):
 
 @pytest.fixture(scope="module", params=CELL_KINDS)
 def config(request):
-    """TinyConfig with each LSTM kind: the fixtures below, and the tests using them, run for both."""
+    """The test config with each LSTM kind: the fixtures below, and the tests using them, run for both."""
     return tiny_config(request.param)
 
 
 @pytest.fixture(scope="module")
 def shared(config):
     """The asker's stack where it builds (input depth = n_hidden)."""
-    return sl.run_shared_stack(config, config.n_hidden, SEED)
+    return post.run_shared_stack(config, config.n_hidden, SEED)
 
 
 @pytest.fixture(scope="module")
 def shared_mismatch(config):
     """The asker's stack where it cannot build or cannot run (input depth 3, n_hidden 2)."""
-    return sl.run_shared_stack(config, config.input_depth, SEED)
+    return post.run_shared_stack(config, config.input_depth, SEED)
 
 
 @pytest.fixture(scope="module")
 def trained(config):
-    return sl.run_classifier(config, SEED, log=quiet)
+    return post.run_classifier(config, SEED, log=quiet)
 
 
 @pytest.fixture(scope="module")
 def frozen(config):
-    return sl.run_classifier(config, SEED, frozen_scope="cell_0", log=quiet)
+    return post.run_classifier(config, SEED, frozen_scope="cell_0", log=quiet)
 
 
 @pytest.fixture(scope="module")
 def gru():
-    return sl.run_gru(CONFIG, SEED)
+    return post.run_gru(CONFIG, SEED)
 
 
 def answer_stack_warnings():
     """What TensorFlow logs while the answer's loop-built stack is constructed."""
-    with tf.Graph().as_default(), sl.captured_tf_warnings() as warnings:
+    with tf.Graph().as_default(), tftools.captured_tf_warnings() as warnings:
         seed_everything(SEED)
-        sl.one_cell_per_layer_stack(CONFIG)
+        post.one_cell_per_layer_stack(CONFIG)
     return warnings
 
 
@@ -87,17 +79,17 @@ def answer_stack_warnings():
 
 
 def test_shared_stack_warns(shared):
-    assert sl.check_shared_stack_warns(shared.warnings).passed
+    assert claims.check_shared_stack_warns(shared.warnings).passed
 
 
 def test_warning_check_fails_for_one_cell_per_layer():
-    assert not sl.check_shared_stack_warns(answer_stack_warnings()).passed
+    assert not claims.check_shared_stack_warns(answer_stack_warnings()).passed
 
 
 def test_warning_is_logged_on_every_build(shared, config):
     """TensorFlow's log_first_n would silence a second build; the capture must undo that."""
-    again = sl.run_shared_stack(config, config.n_hidden, SEED)
-    assert sl.SHARED_WEIGHTS_WARNING in shared.warnings and sl.SHARED_WEIGHTS_WARNING in again.warnings
+    again = post.run_shared_stack(config, config.n_hidden, SEED)
+    assert claims.SHARED_WEIGHTS_WARNING in shared.warnings and claims.SHARED_WEIGHTS_WARNING in again.warnings
 
 
 def test_capture_restores_the_tensorflow_logger():
@@ -108,116 +100,116 @@ def test_capture_restores_the_tensorflow_logger():
 
 
 def test_shared_stack_has_one_variable_set(shared, config):
-    assert sl.check_shared_stack_one_variable_set(shared, config).passed
+    assert claims.check_shared_stack_one_variable_set(shared, config).passed
 
 
 def test_one_variable_set_check_fails_for_one_cell_per_layer(trained, config):
-    assert not sl.check_shared_stack_one_variable_set(trained, config).passed
+    assert not claims.check_shared_stack_one_variable_set(trained, config).passed
 
 
 def test_every_shared_layer_applies_cell_0(shared, config):
-    claim = sl.check_shared_stack_reuses_weights(shared, config)
+    claim = claims.check_shared_stack_reuses_weights(shared, config)
     assert claim.passed, claim.observed
 
 
 def test_shared_weights_check_fails_when_layers_differ(shared, config):
     """Outputs of a stack whose layers 1 and 2 have their own weights must not pass."""
-    kernel, bias = sl.layer_weights(shared.weights, 0)
+    kernel, bias = post.layer_weights(shared.weights, 0)
     other = (np.random.RandomState(1).uniform(-1, 1, kernel.shape), bias)
     outputs, _ = reference.stacked_lstm_sequence(shared.sequences, [(kernel, bias), other, other])
-    assert not sl.check_shared_stack_reuses_weights(dataclasses.replace(shared, outputs=outputs), config).passed
+    assert not claims.check_shared_stack_reuses_weights(dataclasses.replace(shared, outputs=outputs), config).passed
 
 
 def test_shared_stack_dimension_error_is_a_result(shared_mismatch, config):
-    claim = sl.check_shared_stack_dimension_error(shared_mismatch, config)
+    claim = claims.check_shared_stack_dimension_error(shared_mismatch, config)
     assert claim.passed, claim.observed
     assert shared_mismatch.outputs is None
 
 
 def test_dimension_error_check_fails_when_the_graph_builds(shared, config):
-    assert not sl.check_shared_stack_dimension_error(shared, config).passed
+    assert not claims.check_shared_stack_dimension_error(shared, config).passed
 
 
 def test_dimension_error_check_wants_the_cells_own_error(shared_mismatch, config):
     """MatMul's build-time error is not the fused kernel's run-time one, nor the other way round."""
     other = tiny_config(next(kind for kind in CELL_KINDS if kind != config.cell))
-    assert not sl.check_shared_stack_dimension_error(shared_mismatch, other).passed
+    assert not claims.check_shared_stack_dimension_error(shared_mismatch, other).passed
 
 
 # --- the answer's stack: listing, (a), (b) ------------------------------------------------
 
 
 def test_trainable_listing(trained, config):
-    assert sl.check_trainable_listing(trained, config).passed
+    assert claims.check_trainable_listing(trained, config).passed
 
 
 def test_listing_check_fails_without_the_head(trained, config):
-    assert not sl.check_trainable_listing(dataclasses.replace(trained, variables=trained.variables[:-2]),
+    assert not claims.check_trainable_listing(dataclasses.replace(trained, variables=trained.variables[:-2]),
                                           config).passed
 
 
 def test_loop_gives_distinct_kernels(trained, config):
-    assert sl.check_loop_distinct_kernels(trained, config).passed
+    assert claims.check_loop_distinct_kernels(trained, config).passed
 
 
 def test_distinct_kernels_check_fails_for_equal_kernels(trained, config):
     before = dict(trained.before)
     before["rnn/multi_rnn_cell/cell_2/basic_lstm_cell/kernel:0"] = before[
         "rnn/multi_rnn_cell/cell_1/basic_lstm_cell/kernel:0"]
-    assert not sl.check_loop_distinct_kernels(dataclasses.replace(trained, before=before), config).passed
+    assert not claims.check_loop_distinct_kernels(dataclasses.replace(trained, before=before), config).passed
 
 
 def test_distinct_kernels_check_fails_for_the_shared_stack(shared, config):
     as_trained = types.SimpleNamespace(variables=shared.variables, before=shared.weights)
-    assert not sl.check_loop_distinct_kernels(as_trained, config).passed
+    assert not claims.check_loop_distinct_kernels(as_trained, config).passed
 
 
 def test_no_weights_between_layers(trained, config):
-    assert sl.check_no_weights_between_layers(trained.variables, config).passed
+    assert claims.check_no_weights_between_layers(trained.variables, config).passed
 
 
 def test_between_layers_check_fails_for_a_projection(trained, config):
     between = ("rnn/multi_rnn_cell/cell_1/projection/weights:0", (2, 2))
-    assert not sl.check_no_weights_between_layers(trained.variables + [between], config).passed
+    assert not claims.check_no_weights_between_layers(trained.variables + [between], config).passed
 
 
 def test_between_layers_check_fails_for_a_wider_layer_input(trained, config):
     """Layer 1 reading something wider than layer 0's H outputs is not 'output in, output out'."""
     name = "rnn/multi_rnn_cell/cell_1/basic_lstm_cell/kernel:0"
     widened = [(n, (5, 8) if n == name else s) for n, s in trained.variables]
-    assert not sl.check_no_weights_between_layers(widened, config).passed
+    assert not claims.check_no_weights_between_layers(widened, config).passed
 
 
 def test_training_changes_every_variable(trained):
-    assert sl.check_training_changes_every_variable(trained.before, trained.after).passed
+    assert claims.check_training_changes_every_variable(trained.before, trained.after).passed
 
 
 def test_change_check_fails_when_a_layer_is_left_out(frozen):
-    assert not sl.check_training_changes_every_variable(frozen.before, frozen.after).passed
+    assert not claims.check_training_changes_every_variable(frozen.before, frozen.after).passed
 
 
 def test_left_out_layer_stays_bit_identical(frozen):
-    assert sl.check_frozen_scope_unchanged(frozen.before, frozen.after, "cell_0").passed
+    assert claims.check_frozen_scope_unchanged(frozen.before, frozen.after, "cell_0").passed
 
 
 def test_frozen_check_fails_when_everything_trains(trained):
-    assert not sl.check_frozen_scope_unchanged(trained.before, trained.after, "cell_0").passed
+    assert not claims.check_frozen_scope_unchanged(trained.before, trained.after, "cell_0").passed
 
 
 def test_gates_own_no_variables(trained, config):
-    claim = sl.check_gates_own_no_variables(trained.readers, trained.forget_bias, config)
+    claim = claims.check_gates_own_no_variables(trained.readers, trained.forget_bias, config)
     assert claim.passed, claim.observed
 
 
 def test_gate_variable_check_fails_for_a_gate_with_its_own_weights(trained, config):
     readers = [list(layer) for layer in trained.readers]
     readers[1].append(("rnn/multi_rnn_cell/cell_1/basic_lstm_cell/forget_gate:0", "Sigmoid"))
-    assert not sl.check_gates_own_no_variables(readers, trained.forget_bias, config).passed
+    assert not claims.check_gates_own_no_variables(readers, trained.forget_bias, config).passed
 
 
 def test_gate_variable_check_fails_for_a_trained_forget_bias(trained, config):
     forget_bias = [("Identity", None)] + list(trained.forget_bias[1:])
-    assert not sl.check_gates_own_no_variables(trained.readers, forget_bias, config).passed
+    assert not claims.check_gates_own_no_variables(trained.readers, forget_bias, config).passed
 
 
 def test_probe_adds_no_variables(trained, config):
@@ -230,62 +222,62 @@ def test_probe_adds_no_variables(trained, config):
 
 
 def reference_trace(trained, weights=None, **options):
-    return sl.reference_stack_trace(trained.sequences, sl.stack_layers(weights or trained.after, CONFIG), **options)
+    return claims.reference_stack_trace(trained.sequences, post.stack_layers(weights or trained.after, CONFIG), **options)
 
 
 def test_gate_equations(trained):
-    claim = sl.check_gate_equations(trained.trace, reference_trace(trained))
+    claim = claims.check_gate_equations(trained.trace, reference_trace(trained))
     assert claim.passed, claim.observed
 
 
 def test_gate_check_fails_with_swapped_gate_blocks(trained):
     expected = reference_trace(trained, gate_order=("i", "f", "j", "o"))
-    assert not sl.check_gate_equations(trained.trace, expected).passed
+    assert not claims.check_gate_equations(trained.trace, expected).passed
 
 
 def test_gate_check_fails_without_the_forget_bias(trained):
     """The answer's f equation taken literally (no forget_bias) is not what the cell computes."""
-    assert not sl.check_gate_equations(trained.trace, reference_trace(trained, forget_bias=0.0)).passed
+    assert not claims.check_gate_equations(trained.trace, reference_trace(trained, forget_bias=0.0)).passed
 
 
 def test_gate_check_fails_with_the_untrained_weights(trained):
-    assert not sl.check_gate_equations(trained.trace, reference_trace(trained, weights=trained.before)).passed
+    assert not claims.check_gate_equations(trained.trace, reference_trace(trained, weights=trained.before)).passed
 
 
 def test_gate_check_fails_with_layers_in_the_wrong_order(trained, config):
-    layers = sl.stack_layers(trained.after, config)
+    layers = post.stack_layers(trained.after, config)
     layers[1], layers[2] = layers[2], layers[1]
-    assert not sl.check_gate_equations(trained.trace, sl.reference_stack_trace(trained.sequences, layers)).passed
+    assert not claims.check_gate_equations(trained.trace, claims.reference_stack_trace(trained.sequences, layers)).passed
 
 
 # --- the GRU remark -----------------------------------------------------------------------
 
 
 def test_gru_combined_gate_matrix(gru):
-    assert sl.check_gru_combined_gates(gru, CONFIG).passed
+    assert claims.check_gru_combined_gates(gru, CONFIG).passed
 
 
 def test_gru_listing_check_fails_for_an_lstm(gru, shared):
-    assert not sl.check_gru_combined_gates(dataclasses.replace(gru, variables=shared.variables), CONFIG).passed
+    assert not claims.check_gru_combined_gates(dataclasses.replace(gru, variables=shared.variables), CONFIG).passed
 
 
 def test_gru_equations(gru):
-    claim = sl.check_gru_equations(gru, sl.gru_weights(gru.weights))
+    claim = claims.check_gru_equations(gru, post.gru_weights(gru.weights))
     assert claim.passed, claim.observed
 
 
 def test_gru_check_fails_with_reset_and_update_swapped(gru):
-    gate_kernel, gate_bias, candidate_kernel, candidate_bias = sl.gru_weights(gru.weights)
+    gate_kernel, gate_bias, candidate_kernel, candidate_bias = post.gru_weights(gru.weights)
     swapped = np.concatenate(np.split(gate_kernel, 2, axis=1)[::-1], axis=1)
-    assert not sl.check_gru_equations(gru, (swapped, gate_bias, candidate_kernel, candidate_bias)).passed
+    assert not claims.check_gru_equations(gru, (swapped, gate_bias, candidate_kernel, candidate_bias)).passed
 
 
 # --- determinism, the recipe, bad input ---------------------------------------------------
 
 FINGERPRINT = (
-    "from tests.test_stacked_lstm import SEED, fingerprint, quiet, tiny_config\n"
-    "from tf1_graphs import stacked_lstm as sl\n"
-    "print(fingerprint(sl.run_classifier(tiny_config({cell!r}), SEED, log=quiet)))\n")
+    "from recipes.d003_stacked_lstm import post\n"
+    "from tests.recipes.test_d003_stacked_lstm import SEED, fingerprint, quiet, tiny_config\n"
+    "print(fingerprint(post.run_classifier(tiny_config({cell!r}), SEED, log=quiet)))\n")
 
 
 def fingerprint(result):
@@ -293,20 +285,18 @@ def fingerprint(result):
     digest = hashlib.sha256()
     for name in sorted(result.after):
         digest.update(result.after[name].tobytes())
-    digest.update(sl.flat_trace(result.trace).tobytes())
+    digest.update(claims.flat_trace(result.trace).tobytes())
     return digest.hexdigest()
 
 
 def test_same_seed_same_numbers_in_another_process(trained, config):
     other = subprocess.run([sys.executable, "-c", FINGERPRINT.format(cell=config.cell)],
-                           cwd=pathlib.Path(__file__).parents[1], capture_output=True, text=True, check=True)
+                           cwd=pathlib.Path(__file__).parents[2], capture_output=True, text=True, check=True)
     assert other.stdout.strip().splitlines()[-1] == fingerprint(trained)
 
 
 @pytest.mark.parametrize("cell", CELL_KINDS)
 def test_recipe_quick_run_passes_every_claim(tmp_path, cell):
-    from recipes import stacked_lstm as recipe
-
     run = Run(recipe.NAME, str(tmp_path), seed=SEED, cell=cell, options={"gate_layer": 2}, echo=False)
     recipe.run(run)
     run.finish(recipe)
@@ -317,8 +307,6 @@ def test_recipe_quick_run_passes_every_claim(tmp_path, cell):
 
 
 def test_gate_layer_out_of_range_is_a_user_error(tmp_path):
-    from recipes import stacked_lstm as recipe
-
     run = Run(recipe.NAME, str(tmp_path), options={"gate_layer": 3}, echo=False)
     with pytest.raises(UserError, match="out of range: the stack has 3 layers"):
         recipe.run(run)

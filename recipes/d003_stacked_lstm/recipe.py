@@ -3,15 +3,18 @@
 Reads as an answer to the post: first the asker's `[lstm_cell] * num_layers` stack as it
 behaves today, then the answer's one-cell-per-layer stack with a classification head,
 its `tf.trainable_variables()`, the answer's three claims checked on a training run, and
-last the GRU remark.  The graphs are in tf1_graphs.stacked_lstm.
+last the GRU remark.  The graphs are in post.py (probe.py looks inside the cells), the checks in claims.py.
 """
+import dataclasses
 import time
+from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from tf1_graphs import stacked_lstm as sl
-from tf1_graphs.recipe import UserError, matplotlib_figure
+from recipes import UserError
+from recipes.d003_stacked_lstm import claims, post
+from recipes.run import at_least, matplotlib_figure
 
 NAME = "stacked_lstm"
 DOCUMENT = "003_128ee8fee058467c.txt"
@@ -19,39 +22,46 @@ TITLE = "Stacked LSTMs: their trainable variables and the gate equations"
 SOURCE = ("the Q&A 'make LSTM cell trainable': the question's MultiRNNCell([lstm_cell] * num_layers) stack "
           "and answer 0's one-cell-per-layer stack, its trainable-variable listing, its three claims "
           "(variables, trained, gate equations) and its GRU remark")
-DEVIATIONS = [
-    "The asker's MultiRNNCell([lstm_cell] * num_layers) cannot be run as the post's TF ~1.0 ran it. "
-    + sl.SHARED_CELL_HISTORY + " The recipe shows the 2.21 behaviour and states this history.",
-    "The post gives only n_hidden = 2 and num_layers = 3 (used in both modes). The input depth (3), the toy "
-    "task (label = the input feature with the largest sum over time), the sequence length, batch size, "
-    "Adam with learning rate 0.01 and the number of steps are ours, so that the answer's claims about "
-    "training can be checked on a run; --full only trains longer on longer sequences.",
-    "The post does not say how it ran the stack: it is unrolled with tf.nn.dynamic_rnn, and the answer's "
-    "'final fully-connected layer' is tf.contrib.layers.fully_connected (tf1_graphs' re-implementation, "
-    "no activation) on the last layer's output at the last step.",
-    "dynamic_rnn keeps each layer's per-step state inside its while loop, so the trained stack is built a "
-    "second time under variable_scope('rnn', reuse=True) and called one step at a time with the state fed "
-    "from Python (the PTB tutorial's pattern); it adds no variables, and it is where the gates are read.",
-    "The answer writes W * [h_k-1, x_k] and no forget bias. TensorFlow multiplies [x, h] (kernel rows: x "
-    "first) and BasicLSTMCell adds forget_bias = 1.0 to f at run time. The NumPy check uses TensorFlow's "
-    "layout: the same equations with each W's rows reordered and b_f read as bias + 1.",
-    "TensorFlow logs the shared-weights warning only once per process and calling line (log_first_n); "
-    "the recipe resets that count while it builds, so every build shows what a fresh TF program prints.",
-    "TF 2.x derives op seeds differently from TF 1.x, so no seed reproduces TF 1.x numbers (the post "
-    "printed none).",
-    "With --cell block every LSTM is the fused LSTMBlockCell on the post's variables (same names, shapes and "
-    "gate layout). One op then does a layer's whole step, so the checks that look inside a cell call read "
-    "that op: it reads the kernel and the bias itself, its outputs i, f, o and ci (= the candidate j) are "
-    "the gates, and the forget bias 1.0 is its attribute. It checks shapes only when it runs, so the "
-    "asker's stack over depth 3 builds and fails at its first session.run, with the kernel's own dimension "
-    "error instead of MatMul's at graph construction.",
-]
+
+@dataclass(frozen=True)
+class QuickConfig:
+    """The post's stack (2 units, 3 layers) on a toy task, trained for a few steps."""
+    n_hidden: int = 2         # the asker's
+    num_layers: int = 3       # the asker's
+    input_depth: int = 3      # not n_hidden on purpose: `[cell] * n` then cannot be built
+    num_classes: int = 3
+    batch_size: int = 16
+    num_steps: int = 8        # sequence length
+    train_steps: int = 30
+    learning_rate: float = 0.01
+    log_every: int = 10
+    probe_batch: int = 4      # sequences stepped through the trained stack to trace its gates
+    cell: str = "basic"       # the post's BasicLSTMCell; "block": the fused LSTMBlockCell (recipes.cells)
+
+
+@dataclass(frozen=True)
+class FullConfig(QuickConfig):
+    """Same stack (the post gives only n_hidden and num_layers); longer sequences, real training."""
+    batch_size: int = 64
+    num_steps: int = 20
+    train_steps: int = 1000
+    log_every: int = 100
+
+
+@dataclass(frozen=True)
+class TestConfig(QuickConfig):
+    """For tests: the post's stack, a few short sequences and five training steps."""
+    batch_size: int = 8
+    num_steps: int = 5
+    train_steps: int = 5
+    log_every: int = 1000
+    probe_batch: int = 3
 
 FROZEN_SCOPE = "cell_0"  # the layer the second training run leaves out of the optimizer's var_list
 
 
 def add_arguments(parser):
-    parser.add_argument("--gate-layer", type=int, default=0, metavar="K",
+    parser.add_argument("--gate-layer", type=at_least(0), default=0, metavar="K",
                         help="which layer's gates to plot (0 = the one reading x; default 0)")
 
 
@@ -99,72 +109,72 @@ def log_listing(run, observed, expected):
 def asker_stack(run, config):
     """The question's stack: the warning, one variable set, and the dimension error."""
     run.log(f"\n## The asker's stack: MultiRNNCell([lstm_cell] * {config.num_layers}), "
-            f"lstm_cell = {sl.ANATOMY[config.cell].class_name}(n_hidden = {config.n_hidden})")
-    run.log(f"  history: {sl.SHARED_CELL_HISTORY}")
-    matching = sl.run_shared_stack(config, config.n_hidden, run.seed)
+            f"lstm_cell = {claims.ANATOMY[config.cell].class_name}(n_hidden = {config.n_hidden})")
+    run.log(f"  history: {claims.SHARED_CELL_HISTORY}")
+    matching = post.run_shared_stack(config, config.n_hidden, run.seed)
     run.log(f"  input depth {matching.input_depth} (= n_hidden); TensorFlow logged:")
     for message in matching.warnings:
         if "MultiRNNCell" in message:
             run.log(f"    {message}")
-    run.claim(sl.check_shared_stack_warns(matching.warnings))
-    log_listing(run, matching.variables, sl.lstm_layer_variables(0, config.n_hidden, config.n_hidden))
-    run.claim(sl.check_shared_stack_one_variable_set(matching, config))
-    run.claim(sl.check_shared_stack_reuses_weights(matching, config))
+    run.claim(claims.check_shared_stack_warns(matching.warnings))
+    log_listing(run, matching.variables, claims.lstm_layer_variables(0, config.n_hidden, config.n_hidden))
+    run.claim(claims.check_shared_stack_one_variable_set(matching, config))
+    run.claim(claims.check_shared_stack_reuses_weights(matching, config))
     run.write_graph(matching.graph, "asker_shared_cell")
 
-    other = sl.run_shared_stack(config, config.input_depth, run.seed)
+    other = post.run_shared_stack(config, config.input_depth, run.seed)
     stage = {"build": "building the graph", "run": "running the graph (it built)"}[other.error_stage or "build"]
     run.log(f"  input depth {other.input_depth} (not n_hidden): {stage} raised")
     run.log(f"    {other.error}")
-    run.claim(sl.check_shared_stack_dimension_error(other, config))
+    run.claim(claims.check_shared_stack_dimension_error(other, config))
 
 
 def answer_stack(run, config, gate_layer):
     """The answer's stack under a classifier head: the listing and claims (a), (b), (c)."""
-    run.log(f"\n## The answer's stack: one {sl.ANATOMY[config.cell].class_name}({config.n_hidden}) per layer, "
+    run.log(f"\n## The answer's stack: one {claims.ANATOMY[config.cell].class_name}({config.n_hidden}) per layer, "
             f"{config.num_layers} layers, input depth {config.input_depth}, fully connected head to "
             f"{config.num_classes} classes")
     run.log(f"  training {config.train_steps} Adam steps (batch {config.batch_size}, {config.num_steps} steps):")
     started = time.perf_counter()
-    trained = sl.run_classifier(config, run.seed, log=run.log)
+    trained = post.run_classifier(config, run.seed, log=run.log)
     run.measure("training time, all variables (s)", f"{time.perf_counter() - started:.2f}")
     run.measure("loss, first and last step", f"{trained.losses[0]:.4f} -> {trained.losses[-1]:.4f}")
-    log_listing(run, trained.variables, sl.expected_classifier_variables(config))
-    run.claim(sl.check_trainable_listing(trained, config))
-    run.claim(sl.check_loop_distinct_kernels(trained, config))
+    log_listing(run, trained.variables, claims.expected_classifier_variables(config))
+    run.claim(claims.check_trainable_listing(trained, config))
+    run.claim(claims.check_loop_distinct_kernels(trained, config))
     run.write_graph(trained.graph, "answer_one_cell_per_layer")
 
     run.log("\n## (a) The weights are variables, and there are none between the layers")
-    run.claim(sl.check_no_weights_between_layers(trained.variables, config))
+    run.claim(claims.check_no_weights_between_layers(trained.variables, config))
 
     run.log("\n## (b) Training changes every weight and bias; the gates own no variables")
-    for name, delta in sl.parameter_change(trained.before, trained.after).items():
+    for name, delta in claims.parameter_change(trained.before, trained.after).items():
         run.log(f"  {short_name(name):24s} max |change| {delta:.4g}")
-    run.claim(sl.check_training_changes_every_variable(trained.before, trained.after))
-    run.claim(sl.check_gates_own_no_variables(trained.readers, trained.forget_bias, config))
+    run.claim(claims.check_training_changes_every_variable(trained.before, trained.after))
+    run.claim(claims.check_gates_own_no_variables(trained.readers, trained.forget_bias, config))
     run.log(f"  again, with {FROZEN_SCOPE} left out of the optimizer's var_list:")
-    frozen = sl.run_classifier(config, run.seed, frozen_scope=FROZEN_SCOPE, log=run.log)
-    run.claim(sl.check_frozen_scope_unchanged(frozen.before, frozen.after, FROZEN_SCOPE))
+    frozen = post.run_classifier(config, run.seed, frozen_scope=FROZEN_SCOPE, log=run.log)
+    run.claim(claims.check_frozen_scope_unchanged(frozen.before, frozen.after, FROZEN_SCOPE))
     save_change_plot(run, trained, frozen)
 
     run.log("\n## (c) The gates are the answer's equations")
-    expected = sl.reference_stack_trace(trained.sequences, sl.stack_layers(trained.after, config))
+    expected = claims.reference_stack_trace(trained.sequences, post.stack_layers(trained.after, config))
     run.log(f"  layer {gate_layer}, sequence 0, step 0..{config.num_steps - 1}, unit 0: "
             "f / i / o from the graph (NumPy)")
     for t in range(config.num_steps):
         run.log("   " + "  ".join(f"{g} {trained.trace[gate_layer][g][0, t, 0]:.5f} "
                                   f"({expected[gate_layer][g][0, t, 0]:.5f})" for g in "fio"))
-    run.claim(sl.check_gate_equations(trained.trace, expected))
+    run.claim(claims.check_gate_equations(trained.trace, expected))
     save_gate_plot(run, trained.trace[gate_layer], expected[gate_layer], gate_layer)
 
 
 def gru_remark(run, config):
     """The answer's GRU remark: one combined gate matrix, split after the matmul."""
     run.log(f"\n## GRU: GRUCell({config.n_hidden}) on input depth {config.input_depth}")
-    gru = sl.run_gru(config, run.seed)
-    log_listing(run, gru.variables, sl.expected_gru_variables(config))
-    run.claim(sl.check_gru_combined_gates(gru, config))
-    run.claim(sl.check_gru_equations(gru, sl.gru_weights(gru.weights)))
+    gru = post.run_gru(config, run.seed)
+    log_listing(run, gru.variables, claims.expected_gru_variables(config))
+    run.claim(claims.check_gru_combined_gates(gru, config))
+    run.claim(claims.check_gru_equations(gru, post.gru_weights(gru.weights)))
     run.write_graph(gru.graph, "gru")
 
 
@@ -192,7 +202,7 @@ def save_change_plot(run, trained, frozen):
     fig, ax = matplotlib_figure(figsize=(7, 4))
     for offset, result, label in ((-0.2, trained, "all variables trained"),
                                   (0.2, frozen, f"{FROZEN_SCOPE} left out of var_list")):
-        change = sl.parameter_change(result.before, result.after)
+        change = claims.parameter_change(result.before, result.after)
         ax.barh(positions + offset, [change[n] for n in names], height=0.4, label=label)
         for position, name in zip(positions, names):
             if change[name] == 0.0:
@@ -207,10 +217,40 @@ def save_change_plot(run, trained, frozen):
 
 
 def run(run):
-    config = (sl.FullConfig if run.full else sl.QuickConfig)()
-    run.log_quick_mode(sl.QuickConfig, sl.FullConfig)
-    config.cell = run.cell
+    config = dataclasses.replace(FullConfig() if run.full else QuickConfig(), cell=run.cell)
+    run.log_quick_mode(QuickConfig, FullConfig)
     gate_layer = checked_gate_layer(run.options.get("gate_layer", 0), config)
     asker_stack(run, config)
     answer_stack(run, config, gate_layer)
     gru_remark(run, config)
+
+
+# --- the deviations from the post, and why (last, as in the report) ---------------------------
+
+DEVIATIONS = [
+    "The asker's MultiRNNCell([lstm_cell] * num_layers) cannot be run as the post's TF ~1.0 ran it. "
+    + claims.SHARED_CELL_HISTORY + " The recipe shows the 2.21 behaviour and states this history.",
+    "The post gives only n_hidden = 2 and num_layers = 3 (used in both modes). The input depth (3), the toy "
+    "task (label = the input feature with the largest sum over time), the sequence length, batch size, "
+    "Adam with learning rate 0.01 and the number of steps are ours, so that the answer's claims about "
+    "training can be checked on a run; --full only trains longer on longer sequences.",
+    "The post does not say how it ran the stack: it is unrolled with tf.nn.dynamic_rnn, and the answer's "
+    "'final fully-connected layer' is tf.contrib.layers.fully_connected (tf1_graphs' re-implementation, "
+    "no activation) on the last layer's output at the last step.",
+    "dynamic_rnn keeps each layer's per-step state inside its while loop, so the trained stack is built a "
+    "second time under variable_scope('rnn', reuse=True) and called one step at a time with the state fed "
+    "from Python (the PTB tutorial's pattern); it adds no variables, and it is where the gates are read.",
+    "The answer writes W * [h_k-1, x_k] and no forget bias. TensorFlow multiplies [x, h] (kernel rows: x "
+    "first) and BasicLSTMCell adds forget_bias = 1.0 to f at run time. The NumPy check uses TensorFlow's "
+    "layout: the same equations with each W's rows reordered and b_f read as bias + 1.",
+    "TensorFlow logs the shared-weights warning only once per process and calling line (log_first_n); "
+    "the recipe resets that count while it builds, so every build shows what a fresh TF program prints.",
+    "TF 2.x derives op seeds differently from TF 1.x, so no seed reproduces TF 1.x numbers (the post "
+    "printed none).",
+    "With --cell block every LSTM is the fused LSTMBlockCell on the post's variables (same names, shapes and "
+    "gate layout). One op then does a layer's whole step, so the checks that look inside a cell call read "
+    "that op: it reads the kernel and the bias itself, its outputs i, f, o and ci (= the candidate j) are "
+    "the gates, and the forget bias 1.0 is its attribute. It checks shapes only when it runs, so the "
+    "asker's stack over depth 3 builds and fails at its first session.run, with the kernel's own dimension "
+    "error instead of MatMul's at graph construction.",
+]

@@ -6,7 +6,7 @@ the question's graph where an answer's learned state is expected.  The key claim
 checked again on the fused LSTMBlockCell (`--cell block`), and weights saved from the
 post's BasicLSTMCell graph are loaded into the fused one.
 """
-import copy
+import dataclasses
 import json
 import os
 import subprocess
@@ -16,104 +16,101 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from tf1_graphs import initial_state as m
+from recipes import UserError, tftools
+from recipes.cells import CELL_KINDS
+from recipes.claims import max_abs_diff
+from recipes.d000_initial_state import claims, post, recipe
+from recipes.run import Run
 from tf1_graphs import reference, tf
-from tf1_graphs.cells import CELL_KINDS
-from tf1_graphs.recipe import Run, UserError
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 SEED = 0
-TRAINED_SEQUENCES = 500   # enough for a clear first-chunk gain with seed 0 (0.4 nats for answer 1)
 BASELINE_SEQUENCES = 30   # the question's and answer 2's claims do not depend on training length
 
 
 @pytest.fixture(scope="module")
 def config():
-    config = m.QuickConfig()
-    config.train_sequences = TRAINED_SEQUENCES
-    config.eval_sequences = 8
-    return config
+    return recipe.TestConfig()
 
 
 @pytest.fixture(scope="module")
 def block_config(config):
     """The same config with the fused LSTMBlockCell."""
-    block = copy.copy(config)
-    block.cell = "block"
-    return block
+    return dataclasses.replace(config, cell="block")
 
 
 @pytest.fixture(scope="module")
 def task(config):
-    return m.make_task(config, SEED)
+    return post.make_task(config, SEED)
 
 
 def _trained(graph_class, per_sequence, config, task, num_sequences):
     """Build, train and measure one variant, keeping its session open for the tests."""
     _, train, held_out = task
-    graph, model = m.build(graph_class, config, SEED)
-    sess = m.start_session(graph)
-    before = m.state_values(sess, model.init_state)
-    m.train(sess, model, train, per_sequence, num_sequences)
-    learned = m.state_values(sess, model.init_state)
+    graph, model = post.build(graph_class, config, SEED)
+    sess = tftools.start_session(graph)
+    before = claims.state_values(sess, model.init_state)
+    post.train(sess, model, train, per_sequence, num_sequences)
+    learned = claims.state_values(sess, model.init_state)
     zeros = tuple(np.zeros_like(v) for v in learned)
     return SimpleNamespace(
         graph=graph, model=model, sess=sess, before=before, learned=learned, held_out=held_out,
-        learned_loss=m.first_chunk_step_losses(sess, model, held_out, learned).mean(),
-        zero_loss=m.first_chunk_step_losses(sess, model, held_out, zeros).mean())
+        learned_loss=claims.first_chunk_step_losses(sess, model, held_out, learned).mean(),
+        zero_loss=claims.first_chunk_step_losses(sess, model, held_out, zeros).mean())
 
 
 @pytest.fixture(scope="module")
 def question(config, task):
-    variant = _trained(m.QuestionGraph, m.question_sequence, config, task, BASELINE_SEQUENCES)
+    variant = _trained(post.QuestionGraph, post.question_sequence, config, task, BASELINE_SEQUENCES)
     yield variant
     variant.sess.close()
 
 
 @pytest.fixture(scope="module")
 def answer0(config, task):
-    variant = _trained(m.Answer0Graph, m.answer0_sequence, config, task, TRAINED_SEQUENCES)
+    variant = _trained(post.Answer0Graph, post.answer0_sequence, config, task, config.train_sequences)
     yield variant
     variant.sess.close()
 
 
 @pytest.fixture(scope="module")
 def answer1(config, task):
-    variant = _trained(m.Answer1Graph, m.answer1_schedule(config.phase_sequences), config, task,
-                       TRAINED_SEQUENCES)
+    variant = _trained(post.Answer1Graph, post.answer1_schedule(config.phase_sequences), config, task,
+                       config.train_sequences)
     yield variant
     variant.sess.close()
 
 
 @pytest.fixture(scope="module")
 def answer2(config, task):
-    variant = _trained(m.Answer2Graph, m.answer2_sequence, config, task, BASELINE_SEQUENCES)
+    variant = _trained(post.Answer2Graph, post.answer2_sequence, config, task, BASELINE_SEQUENCES)
     yield variant
     variant.sess.close()
 
 
 @pytest.fixture(scope="module")
 def block_answer0(block_config, task):
-    variant = _trained(m.Answer0Graph, m.answer0_sequence, block_config, task, TRAINED_SEQUENCES)
+    variant = _trained(post.Answer0Graph, post.answer0_sequence, block_config, task, block_config.train_sequences)
     yield variant
     variant.sess.close()
 
 
 @pytest.fixture(scope="module")
 def block_answer2(block_config, task):
-    variant = _trained(m.Answer2Graph, m.answer2_sequence, block_config, task, BASELINE_SEQUENCES)
+    variant = _trained(post.Answer2Graph, post.answer2_sequence, block_config, task, BASELINE_SEQUENCES)
     yield variant
     variant.sess.close()
 
 
 def _untrained(graph_class, config, task):
-    graph, model = m.build(graph_class, config, SEED)
-    return SimpleNamespace(graph=graph, model=model, sess=m.start_session(graph), held_out=task[2])
+    graph, model = post.build(graph_class, config, SEED)
+    return SimpleNamespace(graph=graph, model=model, sess=tftools.start_session(graph), held_out=task[2])
 
 
-def _step_claim(variant, step, changed, frozen):
-    """The recipe's step check, run on `variant` from its restored initial state."""
-    effect = m.effect_of_one_step(variant.sess, variant.model, step, variant.held_out)
-    return m.check_step_changes_only("id", "000", "statement", effect, changed, frozen)
+def _step_claim(variant, step, check):
+    """The recipe's step `check`, run on `variant` from its restored initial state."""
+    return check(claims.effect_of_one_step(variant.sess, variant.model, step, variant.held_out))
 
 
 # ---------------------------------------------------------------------------- the data and graphs
@@ -135,16 +132,15 @@ def test_first_targets_are_the_hidden_prefix_and_later_ones_the_delayed_input(co
 
 @pytest.mark.parametrize("cell", CELL_KINDS)
 def test_variables_have_the_posts_names_shapes_and_trainability(config, task, cell):
-    config = copy.copy(config)
-    config.cell = cell
-    answer0 = _untrained(m.Answer0Graph, config, task)
+    config = dataclasses.replace(config, cell=cell)
+    answer0 = _untrained(post.Answer0Graph, config, task)
     with answer0.graph.as_default():
-        trainable = {v.op.name: v.shape.as_list() for v in tf.trainable_variables()}
+        trainable = tftools.variable_shapes(tf.trainable_variables())
     assert trainable == {"state/Variable": [10, 20], "state/Variable_1": [10, 20],
                          "nn/rnn/basic_lstm_cell/kernel": [26, 80], "nn/rnn/basic_lstm_cell/bias": [80],
                          "nn/dense/kernel": [20, 5], "nn/dense/bias": [5]}
     assert [v.op.name for v in answer0.model.init_state] == ["Variable", "Variable_1"]
-    question = _untrained(m.QuestionGraph, config, task)
+    question = _untrained(post.QuestionGraph, config, task)
     with question.graph.as_default():
         names = [v.op.name for v in tf.trainable_variables()]
     assert names[:2] == ["Variable", "Variable_1"]  # init_c, init_h: trainable
@@ -154,7 +150,7 @@ def test_variables_have_the_posts_names_shapes_and_trainability(config, task, ce
 # ---------------------------------------------------------------------------- the question
 
 def test_question_loss_has_no_gradient_path_to_init(question):
-    claim = m.check_no_gradient_path("id", "000", question.model.total_loss, question.model.init_state)
+    claim = claims.check_question_init_no_gradient(question.model.total_loss, question.model.init_state)
     assert claim.passed, claim
 
 
@@ -163,19 +159,19 @@ def test_no_gradient_check_fails_when_the_loss_reads_the_initial_state():
     with graph.as_default():
         init_state = (tf.Variable(tf.zeros([2, 3])), tf.Variable(tf.zeros([2, 3])))
         loss = tf.reduce_sum(tf.square(init_state[0] + init_state[1] - 1.0))
-    assert not m.check_no_gradient_path("id", "000", loss, init_state).passed
+    assert not claims.check_question_init_no_gradient(loss, init_state).passed
 
 
 def test_question_init_stays_zero_and_the_check_fails_on_a_trained_state(question, answer0):
-    assert m.check_still_zero("id", "000", question.learned).passed
-    assert not m.check_still_zero("id", "000", answer0.learned).passed
+    assert claims.check_question_init_stays_zero(question.learned).passed
+    assert not claims.check_question_init_stays_zero(answer0.learned).passed
 
 
 def test_question_backprop_reads_the_overwritten_state_but_answer2_does_not(question, answer2):
     def gap(variant):
         chunk = variant.held_out.inputs[0][1], variant.held_out.targets[0][1]
         start = tuple(np.full_like(v, 0.5) for v in variant.learned)
-        return m.gradient_gap_from_overwritten_state(variant.sess, variant.model, *chunk, start)
+        return claims.gradient_gap_from_overwritten_state(variant.sess, variant.model, *chunk, start)
 
     assert gap(question) > 1e-4
     assert gap(answer2) == 0.0  # its loss does not assign the state: the same gradients either way
@@ -184,11 +180,11 @@ def test_question_backprop_reads_the_overwritten_state_but_answer2_does_not(ques
 # ---------------------------------------------------------------------------- answer 0
 
 def test_answer0_model_step_keeps_the_state_bit_identical(answer0):
-    claim = _step_claim(answer0, answer0.model.train_nn_step, changed=("nn",), frozen=("state",))
+    claim = _step_claim(answer0, answer0.model.train_nn_step, claims.check_a0_model_step_keeps_state)
     assert claim.passed, claim
 
 
-class ModelStepGivenEveryVariable(m.Answer0Graph):
+class ModelStepGivenEveryVariable(post.Answer0Graph):
     """Answer 0 with the model-only optimizer's var_list left out (so: every trainable variable)."""
 
     def __init__(self, config):
@@ -198,37 +194,36 @@ class ModelStepGivenEveryVariable(m.Answer0Graph):
 
 def test_model_step_check_fails_with_the_wrong_var_list(config, task):
     broken = _untrained(ModelStepGivenEveryVariable, config, task)
-    claim = _step_claim(broken, broken.model.train_nn_step, changed=("nn",), frozen=("state",))
+    claim = _step_claim(broken, broken.model.train_nn_step, claims.check_a0_model_step_keeps_state)
     assert not claim.passed, claim
 
 
 def test_answer0_combined_step_with_nested_var_list_changes_both(answer0):
-    claim = _step_claim(answer0, answer0.model.train_nn_state_step, changed=("nn", "state"), frozen=())
+    claim = _step_claim(answer0, answer0.model.train_nn_state_step, claims.check_a0_combined_step_changes_both)
     assert claim.passed, claim
 
 
 def test_combined_step_check_fails_when_the_state_is_left_out(answer0):
-    claim = _step_claim(answer0, answer0.model.train_nn_step, changed=("nn", "state"), frozen=())
+    claim = _step_claim(answer0, answer0.model.train_nn_step, claims.check_a0_combined_step_changes_both)
     assert not claim.passed, claim
 
 
 def test_answer0_saved_initial_state_moves_and_the_questions_does_not(answer0, question):
-    assert m.check_start_state_moved("id", "000", answer0.before, answer0.learned).passed
-    assert not m.check_start_state_moved("id", "000", question.before, question.learned).passed
+    assert claims.check_a0_initial_state_moves(answer0.before, answer0.learned).passed
+    assert not claims.check_a0_initial_state_moves(question.before, question.learned).passed
 
 
 def test_answer0_learned_state_beats_zeros_and_the_questions_does_not(answer0, question, config):
-    claim = m.check_learned_beats_zero("id", "000", answer0.learned_loss, answer0.zero_loss, config.min_gain)
+    claim = claims.check_a0_learned_beats_zero(answer0.learned_loss, answer0.zero_loss, config.min_gain)
     assert claim.passed, claim
-    no_gain = m.check_learned_beats_zero("id", "000", question.learned_loss, question.zero_loss,
-                                         config.min_gain)
+    no_gain = claims.check_a0_learned_beats_zero(question.learned_loss, question.zero_loss, config.min_gain)
     assert not no_gain.passed, no_gain
 
 
 def _carry_claim(variant, carry):
-    chunked, unbroken = m.carry_parity(variant.sess, variant.model, variant.held_out.inputs[0],
+    chunked, unbroken = claims.carry_parity(variant.sess, variant.model, variant.held_out.inputs[0],
                                        variant.learned, carry)
-    return m.check_carry_matches_unbroken("id", "000", "statement", chunked, unbroken), chunked
+    return claims.check_a0_propagate_matches_unbroken(chunked, unbroken), chunked
 
 
 def test_answer0_propagate_matches_one_unbroken_dynamic_rnn(answer0):
@@ -248,19 +243,19 @@ def test_chunked_outputs_match_the_numpy_lstm_within_1e5(answer0):
     whole = inputs.transpose(1, 0, 2, 3).reshape(inputs.shape[1], -1, inputs.shape[-1])
     kernel, bias = answer0.sess.run(answer0.model.cell.trainable_weights)
     expected, _, _ = reference.lstm_sequence(whole, kernel, bias, *answer0.learned)
-    assert np.max(np.abs(chunked - expected)) <= 1e-5
+    assert max_abs_diff(chunked, expected) <= 1e-5
 
 
 # ---------------------------------------------------------------------------- answer 1
 
 def test_answer1_each_phase_changes_only_its_own_variables(answer1):
-    state_phase = _step_claim(answer1, answer1.model.train_state_step, changed=("state",), frozen=("nn",))
-    model_phase = _step_claim(answer1, answer1.model.train_nn_step, changed=("nn",), frozen=("state",))
+    state_phase = _step_claim(answer1, answer1.model.train_state_step, claims.check_a1_state_phase_freezes_model)
+    model_phase = _step_claim(answer1, answer1.model.train_nn_step, claims.check_a1_model_phase_freezes_state)
     assert state_phase.passed, state_phase
     assert model_phase.passed, model_phase
 
 
-class StatePhaseGivenEveryVariable(m.Answer1Graph):
+class StatePhaseGivenEveryVariable(post.Answer1Graph):
     """Answer 1 whose state-phase optimizer forgot to freeze the model."""
 
     def __init__(self, config):
@@ -270,20 +265,20 @@ class StatePhaseGivenEveryVariable(m.Answer1Graph):
 
 def test_phase_check_fails_when_the_state_phase_does_not_freeze_the_model(config, task):
     broken = _untrained(StatePhaseGivenEveryVariable, config, task)
-    claim = _step_claim(broken, broken.model.train_state_step, changed=("state",), frozen=("nn",))
+    claim = _step_claim(broken, broken.model.train_state_step, claims.check_a1_state_phase_freezes_model)
     assert not claim.passed, claim
 
 
 def test_answer1_alternation_learns_a_state_that_beats_zeros(answer1, config):
-    claim = m.check_learned_beats_zero("id", "000", answer1.learned_loss, answer1.zero_loss, config.min_gain)
+    claim = claims.check_a0_learned_beats_zero(answer1.learned_loss, answer1.zero_loss, config.min_gain)
     assert claim.passed, claim
 
 
 # ---------------------------------------------------------------------------- answer 2
 
 def test_answer2_carries_the_state_but_never_trains_init(answer2):
-    assert m.check_no_gradient_path("id", "000", answer2.model.total_loss, answer2.model.init_state).passed
-    assert m.check_still_zero("id", "000", answer2.learned).passed
+    assert claims.check_question_init_no_gradient(answer2.model.total_loss, answer2.model.init_state).passed
+    assert claims.check_question_init_stays_zero(answer2.learned).passed
     claim, _ = _carry_claim(answer2, answer2.model.trained_state)
     assert claim.passed, claim
 
@@ -302,20 +297,20 @@ def test_answer0_claims_hold_with_the_block_cell(block_answer0, config):
     their var_list, and chunking still matches a BasicLSTMCell's unbroken run bit for bit."""
     variant, model = block_answer0, block_answer0.model
     assert isinstance(model.cell, tf.contrib.rnn.LSTMBlockCell)
-    assert m.check_start_state_moved("id", "000", variant.before, variant.learned).passed
-    claim = m.check_learned_beats_zero("id", "000", variant.learned_loss, variant.zero_loss, config.min_gain)
+    assert claims.check_a0_initial_state_moves(variant.before, variant.learned).passed
+    claim = claims.check_a0_learned_beats_zero(variant.learned_loss, variant.zero_loss, config.min_gain)
     assert claim.passed, claim
     claim, _ = _carry_claim(variant, model.propagate_state)
     assert claim.passed, claim
     assert not _carry_claim(variant, model.restore_state)[0].passed
-    assert _step_claim(variant, model.train_nn_step, changed=("nn",), frozen=("state",)).passed
-    assert _step_claim(variant, model.train_nn_state_step, changed=("nn", "state"), frozen=()).passed
+    assert _step_claim(variant, model.train_nn_step, claims.check_a0_model_step_keeps_state).passed
+    assert _step_claim(variant, model.train_nn_state_step, claims.check_a0_combined_step_changes_both).passed
 
 
 def test_answer2_claims_hold_with_the_block_cell(block_answer2):
     variant, model = block_answer2, block_answer2.model
-    assert m.check_no_gradient_path("id", "000", model.total_loss, model.init_state).passed
-    assert m.check_still_zero("id", "000", variant.learned).passed
+    assert claims.check_question_init_no_gradient(model.total_loss, model.init_state).passed
+    assert claims.check_question_init_stays_zero(variant.learned).passed
     claim, _ = _carry_claim(variant, model.trained_state)
     assert claim.passed, claim
     with variant.graph.as_default():
@@ -342,42 +337,43 @@ def test_weights_saved_from_the_basic_cell_load_into_the_block_cell(answer0, bas
     """tf.train.Saver() with no name mapping: every variable (model, state, both Adams' slots)
     has the same name and shape in the fused graph.  Restored, it gives the basic graph's
     outputs bit for bit: the two cells do the same float32 arithmetic forward."""
-    block = _restore_into(m.Answer0Graph, block_config, task, basic_checkpoint)
+    block = _restore_into(post.Answer0Graph, block_config, task, basic_checkpoint)
     assert isinstance(block.model.cell, tf.contrib.rnn.LSTMBlockCell)
-    np.testing.assert_array_equal(np.stack(m.state_values(block.sess, block.model.init_state)),
+    np.testing.assert_array_equal(np.stack(claims.state_values(block.sess, block.model.init_state)),
                                   np.stack(answer0.learned))
     inputs = answer0.held_out.inputs[0]
-    restored, expected = (m.chunked_outputs(v.sess, v.model, inputs, answer0.learned, v.model.propagate_state)
+    restored, expected = (claims.chunked_outputs(v.sess, v.model, inputs, answer0.learned, v.model.propagate_state)
                           for v in (block, answer0))
     np.testing.assert_array_equal(restored, expected)
     block.sess.close()
 
 
 def test_a_block_cell_under_contribs_own_name_would_not_load(basic_checkpoint, block_config, task, monkeypatch):
-    """Why tf1_graphs.cells names the fused cell basic_lstm_cell: under contrib's default name
+    """Why recipes.cells names the fused cell basic_lstm_cell: under contrib's default name
     (lstm_cell) its variables are not in the checkpoint."""
-    monkeypatch.setattr(m, "lstm_cell", lambda kind, num_units: tf.contrib.rnn.LSTMBlockCell(num_units))
+    monkeypatch.setattr(post, "lstm_cell", lambda kind, num_units: tf.contrib.rnn.LSTMBlockCell(num_units))
     with pytest.raises(tf.errors.NotFoundError, match="lstm_cell"):
-        _restore_into(m.Answer0Graph, block_config, task, basic_checkpoint)
+        _restore_into(post.Answer0Graph, block_config, task, basic_checkpoint)
 
 
 # ---------------------------------------------------------------------------- the recipe
 
 DETERMINISM_SCRIPT = """
 import hashlib, numpy as np
-from tf1_graphs import initial_state as m
-config = m.QuickConfig(); config.train_sequences = 20; config.eval_sequences = 1
-_, train, _ = m.make_task(config, 3)
-graph, model = m.build(m.Answer0Graph, config, 3)
-sess = m.start_session(graph)
-history = m.train(sess, model, train, m.answer0_sequence, 20)
-print(hashlib.sha256(np.stack(m.state_values(sess, model.init_state)).tobytes() + history.tobytes()).hexdigest())
+from recipes import tftools
+from recipes.d000_initial_state import claims, post, recipe
+config = recipe.QuickConfig(train_sequences=20, eval_sequences=1)
+_, train, _ = post.make_task(config, 3)
+graph, model = post.build(post.Answer0Graph, config, 3)
+sess = tftools.start_session(graph)
+history = post.train(sess, model, train, post.answer0_sequence, 20)
+print(hashlib.sha256(np.stack(claims.state_values(sess, model.init_state)).tobytes() + history.tobytes()).hexdigest())
 """
 
 
 def test_same_seed_gives_the_same_numbers_in_another_process(capsys):
     """This process has built many graphs already; a fresh one must still agree bit for bit."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = ROOT
     fresh = subprocess.run([sys.executable, "-c", DETERMINISM_SCRIPT], cwd=root, capture_output=True,
                            text=True, check=True, env=dict(os.environ, PYTHONPATH=root))
     exec(DETERMINISM_SCRIPT, {})
@@ -385,7 +381,7 @@ def test_same_seed_gives_the_same_numbers_in_another_process(capsys):
 
 
 def test_bad_sequences_option_is_a_user_error(tmp_path):
-    from recipes import initial_state as module
+    module = recipe
 
     run = Run(module.NAME, str(tmp_path), options={"sequences": 0}, echo=False)
     try:
@@ -396,7 +392,7 @@ def test_bad_sequences_option_is_a_user_error(tmp_path):
 
 
 def test_recipe_runs_end_to_end_and_records_every_claim(tmp_path):
-    from recipes import initial_state as module
+    module = recipe
 
     run = Run(module.NAME, str(tmp_path), seed=SEED, options={"sequences": 50}, echo=False)
     try:

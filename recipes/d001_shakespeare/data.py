@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tf1_graphs.files import atomic_write
-from tf1_graphs.recipe import UserError
+from recipes import UserError
+from recipes.files import atomic_write
 
 GUTENBERG_URL = "http://www.gutenberg.org/cache/epub/100/pg100.txt"
 GUTENBERG_HEADER_CHARS = 7675  # the original drops this many characters: the 2016 file's licence header
@@ -222,3 +222,45 @@ def make_batches(ids, batch_size, seq_len):
 def targets_for(batch):
     """The next word as target; the last column wraps round to the row's first word (np.roll)."""
     return np.roll(batch, -1, axis=1)
+
+
+# ---------------------------------------------------------------------------------------------
+# The dataset a run trains on, and the prime texts it samples from
+
+
+@dataclass
+class Dataset:
+    batches: list
+    ix2vocab: dict
+    vocab2ix: dict
+    num_words: int
+    corpus_words: int  # before the quick slice
+
+    @property
+    def vocab_size(self):
+        return vocab_size(self.ix2vocab)
+
+
+def prepare_data(corpus, config):
+    """Clean, slice (quick mode), build the vocabulary and cut batches, as the original did."""
+    all_words = clean_words(corpus)
+    words = all_words[:config.corpus_words] if config.corpus_words else all_words
+    ix2vocab, vocab2ix = build_vocab(words, config.min_word_freq)
+    batches = make_batches(word_ids(words, vocab2ix), config.batch_size, config.training_seq_len)
+    return Dataset(batches, ix2vocab, vocab2ix, len(words), len(all_words))
+
+
+def validate_primes(prime_texts, vocab2ix):
+    """One error naming every prime word the vocabulary lacks (the original raised a bare KeyError)."""
+    if any(not text.split() for text in prime_texts):
+        raise UserError("a prime text needs at least one word")
+    unknown = list(dict.fromkeys(w for text in prime_texts for w in text.split() if w not in vocab2ix))
+    if unknown:
+        raise UserError(f"prime words not in the vocabulary: {', '.join(map(repr, unknown))} (a word needs "
+                        "more than min_word_freq occurrences in the training corpus; words are lowercase, "
+                        "punctuation other than - and ' removed)")
+
+
+def encode_prime(prime_text, vocab2ix):
+    validate_primes([prime_text], vocab2ix)
+    return [vocab2ix[w] for w in prime_text.split()]

@@ -8,7 +8,7 @@ import pytest
 from tf1_graphs import tf
 from tf1_graphs.contrib import ContribNotProvided
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def test_graph_mode_and_v1_names():

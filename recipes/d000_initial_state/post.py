@@ -4,8 +4,8 @@ The asker feeds a sequence too long for memory five steps at a time, keeping the
 state in variables between chunks, and wants the state at the start of each sequence to
 be learned.  This module rebuilds the question's graph and the three answers' graphs with
 the post's shapes (batch 10, 20 units, 5 steps per chunk, 6 input dims, 5 classes,
-DropoutWrapper 0.7, Adam), trains them on a generated task where the start state matters,
-and holds the checks behind each claim.
+DropoutWrapper 0.7, Adam) and the loops that train them on a generated task where the
+start state matters.  The measurements and checks are in claims.py, the run in recipe.py.
 
 The task (`make_task`): each of the batch's 10 rows is a stream of random symbols and the
 target at step t is the symbol seen `delay` steps earlier.  For the first `delay` steps of
@@ -18,45 +18,14 @@ from collections import namedtuple
 
 import numpy as np
 
+from recipes.cells import lstm_cell
 from tf1_graphs import seeded_graph, tf
-from tf1_graphs.cells import lstm_cell
-from tf1_graphs.claims import check_bit_exact, check_that, max_abs_diff
-
-QUESTION, ANSWER0, ANSWER1, ANSWER2 = (
-    "000, question", "000, answer 0", "000, answer 1", "000, answer 2")
 
 # dynamic_rnn runs up to 32 time steps at once by default; the dropout masks inside its loop
 # come from one stateful random op, so which step gets which mask then depends on thread
 # timing, and a loaded machine gives different numbers on every run.  One step at a time
 # keeps the maths and makes the order (and so the run) repeatable.
 PARALLEL_ITERATIONS = 1
-
-
-class QuickConfig:
-    """The post's shapes; short sequences and a short run so that every variant trains in seconds."""
-    batch_size = 10          # answer 2's sizes: 10 rows, 20 units, 5 steps, 6 input dims
-    num_lstm_cells = 20
-    num_times = 5            # time steps per chunk
-    input_dims = 6           # one-hot symbol (5) and one channel of noise
-    num_classes = 5          # answer 0's dense(units=5)
-    keep_prob = 0.7          # DropoutWrapper(output_keep_prob=0.7)
-    delay = 2                # the target is the symbol seen this many steps earlier
-    chunks_per_sequence = 4
-    train_sequences = 1000   # each is at most one Adam step on the start state
-    eval_sequences = 20      # held-out sequences for the first-chunk losses
-    phase_sequences = 25     # answer 1: sequences per phase before the frozen side switches
-    min_gain = 0.1           # nats: how much lower the learned state's first-chunk loss must be
-    log_every = 250
-    cell = "basic"           # the post's BasicLSTMCell; "block": the fused LSTMBlockCell (tf1_graphs.cells)
-
-
-class FullConfig(QuickConfig):
-    """Longer sequences and a longer run; the post gives no training length."""
-    chunks_per_sequence = 8
-    train_sequences = 3000
-    eval_sequences = 50
-    phase_sequences = 100
-    log_every = 500
 
 
 # ---------------------------------------------------------------------------- the data
@@ -247,19 +216,9 @@ def build(graph_class, config, seed):
     return graph, model
 
 
-def start_session(graph):
-    """A session with its variables initialised; one thread each, since graphs this small gain
-    nothing from more and the machine is shared."""
-    threads = tf.ConfigProto(intra_op_parallelism_threads=1, inter_op_parallelism_threads=1)
-    sess = tf.Session(graph=graph, config=threads)
-    with graph.as_default():
-        sess.run(tf.global_variables_initializer())
-    return sess
-
-
 # ---------------------------------------------------------------------------- training
 
-def _feed(model, inputs, targets=None, keep_prob=None):
+def chunk_feed(model, inputs, targets=None, keep_prob=None):
     feed = {model.lstm_input: inputs}
     if targets is not None:
         feed[model.targets] = targets
@@ -272,9 +231,9 @@ def train_chunks(sess, model, step, carry, inputs, targets):
     """Run `step` on each chunk in turn, then `carry` (if any) to pass the state on; the losses."""
     losses = []
     for chunk_inputs, chunk_targets in zip(inputs, targets):
-        _, loss = sess.run([step, model.total_loss], _feed(model, chunk_inputs, chunk_targets))
+        _, loss = sess.run([step, model.total_loss], chunk_feed(model, chunk_inputs, chunk_targets))
         if carry is not None:
-            sess.run(carry, _feed(model, chunk_inputs))
+            sess.run(carry, chunk_feed(model, chunk_inputs))
         losses.append(loss)
     return losses
 
@@ -291,9 +250,9 @@ def answer0_sequence(sess, model, inputs, targets):
     train the model alone on the rest, propagating after each chunk."""
     sess.run(model.restore_state)                                            # 1.
     _, first = sess.run([model.train_nn_state_step, model.total_loss],
-                        _feed(model, inputs[0], targets[0]))                 # 2.
+                        chunk_feed(model, inputs[0], targets[0]))                 # 2.
     sess.run(model.save_state)                                               # 3.
-    sess.run(model.propagate_state, _feed(model, inputs[0]))                 # 4.
+    sess.run(model.propagate_state, chunk_feed(model, inputs[0]))                 # 4.
     return [first] + train_chunks(sess, model, model.train_nn_step, model.propagate_state,
                                   inputs[1:], targets[1:])                   # 5.
 
@@ -342,163 +301,3 @@ def train(sess, model, streams, per_sequence, num_sequences, log=None, log_every
             log(f"{label} sequence {index + 1}/{num_sequences}: loss on the first chunk "
                 f"{np.mean(recent[:, 0]):.3f}, on the rest {rest:.3f}")
     return history
-
-
-# ---------------------------------------------------------------------------- measurements
-
-def state_values(sess, state):
-    """An LSTMStateTuple of variables as a pair of arrays (c, h)."""
-    return tuple(sess.run(list(state)))
-
-
-def load_state(sess, model, values):
-    """Write (c, h) arrays into the model's state variables."""
-    for variable, value in zip(model.state, values):
-        variable.load(value, sess)
-
-
-def first_chunk_step_losses(sess, model, streams, start_state):
-    """Loss per time step on every held-out first chunk, dropout off, starting from `start_state`
-    (loaded again before each chunk: the question's loss carries the state as a side effect)."""
-    losses = []
-    for inputs, targets in zip(streams.inputs, streams.targets):
-        load_state(sess, model, start_state)
-        losses.append(sess.run(model.losses, _feed(model, inputs[0], targets[0], keep_prob=1.0)))
-    return np.mean(losses, axis=(0, 1))
-
-
-def chunked_outputs(sess, model, inputs, start_state, carry):
-    """The RNN's outputs over a whole sequence fed chunk by chunk, dropout off: load
-    `start_state`, then after each chunk run `carry` to pass the final state on."""
-    load_state(sess, model, start_state)
-    outputs = []
-    for chunk_inputs in inputs:
-        outputs.append(sess.run(model.val, _feed(model, chunk_inputs, keep_prob=1.0)))
-        sess.run(carry, _feed(model, chunk_inputs))
-    return np.concatenate(outputs, axis=1)
-
-
-def unbroken_outputs(cell_weights, inputs, start_state):
-    """One plain dynamic_rnn over the whole sequence, in a graph of its own with the given
-    kernel and bias: what chunking with a carried state must reproduce.  Always a
-    BasicLSTMCell, whichever cell the model runs, so a fused model is checked against it."""
-    _, batch, _, depth = inputs.shape
-    whole = inputs.transpose(1, 0, 2, 3).reshape(batch, -1, depth)
-    graph = tf.Graph()
-    with graph.as_default():
-        cell = tf.nn.rnn_cell.BasicLSTMCell(start_state[0].shape[1])
-        initial = tf.nn.rnn_cell.LSTMStateTuple(*(tf.constant(s) for s in start_state))
-        val, _ = tf.nn.dynamic_rnn(cell, tf.constant(whole), initial_state=initial)
-        sess = start_session(graph)
-        for variable, value in zip(cell.trainable_weights, cell_weights):
-            variable.load(value, sess)
-        outputs = sess.run(val)
-    sess.close()
-    return outputs
-
-
-def carry_parity(sess, model, inputs, start_state, carry):
-    """(chunked, unbroken): one sequence's outputs fed chunk by chunk with `carry` passing the
-    state on, and the same sequence through one plain dynamic_rnn with the model's weights."""
-    chunked = chunked_outputs(sess, model, inputs, start_state, carry)
-    unbroken = unbroken_outputs(sess.run(model.cell.trainable_weights), inputs, start_state)
-    return chunked, unbroken
-
-
-def step_effect(sess, step, feed, groups):
-    """Run `step` once; per named group of variables, (largest change, bit-identical?)."""
-    before = {name: sess.run(variables) for name, variables in groups.items()}
-    sess.run(step, feed)
-    effect = {}
-    for name, variables in groups.items():
-        after = sess.run(variables)
-        change = max(max_abs_diff(a, b) for a, b in zip(after, before[name]))
-        identical = all(np.array_equal(a, b) for a, b in zip(after, before[name]))
-        effect[name] = (change, identical)
-    return effect
-
-
-def effect_of_one_step(sess, model, step, streams):
-    """Restore the initial state and run `step` once on the first chunk of `streams`; its
-    effect on the model (`nn`) and on the state (`state`) variables, as `step_effect` gives it."""
-    sess.run(model.restore_state)
-    feed = _feed(model, streams.inputs[0][0], streams.targets[0][0])
-    return step_effect(sess, step, feed, {"nn": model.nn_vars, "state": model.state_vars})
-
-
-def gradient_gap_from_overwritten_state(sess, model, inputs, targets, start_state):
-    """How far the question's weight gradients are from the gradients at the state the chunk
-    really started from.  Its control-dependency assign overwrites the state variable before
-    backprop reads the first step's state, so the two differ; returns the largest gap."""
-    with model.val.graph.as_default():
-        gradients = tf.gradients(model.total_loss, model.cell.trainable_weights)
-    feed = _feed(model, inputs, targets, keep_prob=1.0)
-    load_state(sess, model, start_state)
-    as_built = sess.run(gradients, feed)
-    load_state(sess, model, start_state)
-    feed.update({variable.value(): value for variable, value in zip(model.state, start_state)})
-    from_fed_state = sess.run(gradients, feed)  # a fed state is a separate buffer the assign cannot touch
-    return max(max_abs_diff(a, b) for a, b in zip(as_built, from_fed_state))
-
-
-# ---------------------------------------------------------------------------- the checks
-
-def check_no_gradient_path(id, source, loss, init_state):
-    """PASS when tf.gradients finds no path from `loss` to any variable of `init_state`."""
-    with loss.graph.as_default():
-        gradients = tf.gradients(loss, list(init_state))
-    observed = ["None" if g is None else "a gradient tensor" for g in gradients]
-    return check_that(
-        id, source, "the loss has no gradient path to the trainable initial state (init_c, init_h)",
-        "tf.gradients(total_loss, [init_c, init_h])", "[None, None]", f"[{', '.join(observed)}]",
-        all(g is None for g in gradients))
-
-
-def check_still_zero(id, source, init_values):
-    """PASS when the initial state after training is exactly all zeros, as the asker saw."""
-    return check_bit_exact(
-        id, source, "after training, the initial-state variables are still exactly all zeros",
-        np.stack(init_values), np.zeros_like(np.stack(init_values)))
-
-
-def check_step_changes_only(id, source, statement, effect, changed, frozen):
-    """PASS when one step changed every group in `changed` and left `frozen` bit-identical."""
-    observed = "; ".join(
-        f"{name}: " + ("bit-identical" if identical else f"max |change| {change:.3g}")
-        for name, (change, identical) in effect.items())
-    expected = "; ".join([f"{name}: changed" for name in changed] +
-                         [f"{name}: bit-identical" for name in frozen])
-    passed = (all(not effect[name][1] for name in changed) and
-              all(effect[name][1] for name in frozen))
-    return check_that(id, source, statement,
-                      "one run of the step; each group's variables compared before and after "
-                      "(np.array_equal for bit-identical)", expected, observed, passed)
-
-
-def check_start_state_moved(id, source, before, after):
-    """PASS when the saved initial state differs from its value before training."""
-    moved = np.stack(after) - np.stack(before)
-    largest, rms = float(np.max(np.abs(moved))), float(np.sqrt(np.mean(moved ** 2)))
-    return check_that(
-        id, source, "save_state keeps what the combined step learned: the saved initial state "
-        "moves away from where it started (zeros)", "init_c, init_h after training minus before",
-        "max |change| > 0", f"max |change| {largest:.3g}, RMS {rms:.3g}", largest > 0)
-
-
-def check_learned_beats_zero(id, source, learned_loss, zero_loss, min_gain):
-    """PASS when the learned start state lowers the held-out first-chunk loss by `min_gain` or more."""
-    return check_that(
-        id, source, "with the learned initial state the loss on the first chunk is lower than "
-        "with a zero state", "mean softmax cross-entropy on held-out first chunks, dropout off, "
-        "same trained model, state loaded as learned or as zeros",
-        f"learned <= zero - {min_gain:g}",
-        f"learned {learned_loss:.4g}, zero {zero_loss:.4g} (gain {zero_loss - learned_loss:.4g})",
-        learned_loss <= zero_loss - min_gain)
-
-
-def check_carry_matches_unbroken(id, source, statement, chunked, unbroken):
-    """PASS when the chunked run's outputs equal one unbroken dynamic_rnn's, bit for bit."""
-    return check_bit_exact(
-        id, source, statement, chunked, unbroken,
-        method="outputs over a whole held-out sequence, dropout off: fed chunk by chunk with the "
-               "state carried, versus one dynamic_rnn over all of it in a separate graph")

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from recipes.__main__ import EXIT_USAGE, build_parser, run_recipe
-from tf1_graphs.claims import Claim, check_bit_exact, check_close, check_that
-from tf1_graphs.recipe import Run, matplotlib_figure
-from tf1_graphs.report import load_results, render
+from recipes.claims import Claim, check_bit_exact, check_close, check_that
+from recipes.report import load_results, render
+from recipes.run import Run, matplotlib_figure
 
 
 def _fake_recipe(claims):
@@ -97,14 +97,14 @@ def test_a_failed_rerun_keeps_the_earlier_log(tmp_path):
 
 
 def test_result_files_are_readable_by_others(tmp_path):
-    from tf1_graphs.files import atomic_write
+    from recipes.files import atomic_write
 
     atomic_write(tmp_path / "result.txt", "x")
     assert (tmp_path / "result.txt").stat().st_mode & 0o044 == 0o044
 
 
 def test_the_report_names_the_command_that_reproduces_a_result():
-    from tf1_graphs.report import command_line
+    from recipes.report import command_line
 
     result = {"mode": "full", "seed": 3, "cell": "block",
               "options": {"resume": True, "prime": ["thou art", "to"], "corpus": "/c.txt"}}
@@ -132,7 +132,7 @@ def test_a_seed_numpy_cannot_take_is_refused(capsys):
 
 
 def test_quick_mode_names_every_setting_it_shortens():
-    from tf1_graphs.recipe import shortened
+    from recipes.run import shortened
 
     class Quick:
         steps, units, name = 10, 5, "sine"

@@ -6,67 +6,75 @@ each sequence; the asker finds the initial state stays all zeros.  Answer 0 make
 state itself trainable and splits two Adam optimizers by `var_list`; answer 1 alternates
 freezing; answer 2 assigns the final state back.  We rebuild each graph, train it on a
 generated task in which the first steps of every sequence can only be predicted from a
-good initial state, and check what the post says about each.
+good initial state, and check what the post says about each.  The graphs and loops are in
+post.py, the measurements and checks in claims.py.
 """
+import dataclasses
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
-from tf1_graphs import initial_state as m
-from tf1_graphs.recipe import UserError, matplotlib_figure
+from recipes import UserError, tftools
+from recipes.d000_initial_state import claims, post
+from recipes.run import at_least, matplotlib_figure
 
 NAME = "initial_state"
 DOCUMENT = "000_00c5a7e54969fe2a.txt"
 TITLE = "A trainable initial state for an LSTM fed one long sequence in chunks"
 SOURCE = ("the Q&A 'trainable initial state for an LSTM in TensorFlow' (2018): the question's "
           "graph and answers 0, 1 and 2, each rebuilt with the post's shapes and checked on a run")
-DEVIATIONS = [
-    "The post has no data. We generate it (seeded): each of the 10 batch rows is a stream of "
-    "random symbols, input = one-hot symbol plus one noise channel (6 dims), target = the symbol "
-    "seen 2 steps earlier (5 classes). The first 2 targets of every sequence are the row's fixed, "
-    "hidden prefix, which only a learned per-row initial state can supply.",
-    "`lstm_input` and `targets` are placeholders fed one chunk at a time (the post leaves them "
-    "undefined; answer 2 used tf.random_normal as a stand-in for data).",
-    "The DropoutWrapper's output_keep_prob is placeholder_with_default(0.7) instead of the constant "
-    "0.7: training runs at 0.7 as posted, evaluation and the parity checks feed 1.0.",
-    "The question and answer 2 show no loss or optimizer. Both get answer 0's head (dense ReLU to 5 "
-    "logits, softmax_cross_entropy_with_logits_v2, reduce_mean) and AdamOptimizer().minimize over "
-    "all trainable variables, which includes init_c and init_h.",
-    "Answer 0's `error` (undefined in the answer) is total_loss. Its nested var_list "
-    "[nn_vars, state_vars] is kept as posted: tf.compat.v1's Optimizer.compute_gradients flattens "
-    "var_list with nest.flatten (TF 1.x's did too), so no change was needed.",
-    "The question's and answers' tf.group([...]) with a list is kept as posted: tf.group flattens "
-    "its inputs in 2.21 (and the asker and answer 0 report running it).",
-    "Answer 1 is prose. It is built on answer 0's graph with one Adam for the state alone and one "
-    "for the model alone, alternating every 25 sequences (100 with --full), state phase first as "
-    "the answer says; a state phase trains on each sequence's first chunk only, since an assign "
-    "cuts the gradient from later chunks to the initial state.",
-    "Answer 2 does not say when to run `trained_state`: we run it after each training step, as "
-    "answer 0 runs propagate_state. Nothing in answer 2 resets the state between sequences, so "
-    "none is done.",
-    "dynamic_rnn gets parallel_iterations=1 (default 32), and sessions one intra-op and one "
-    "inter-op thread. With parallel iterations the DropoutWrapper's masks, drawn by one stateful "
-    "random op inside the loop, go to time steps in an order that depends on thread timing: on a "
-    "loaded machine every run gave different numbers. The maths is unchanged. TF 2.x also derives "
-    "op seeds differently from TF 1.x; the post prints no numbers anyway.",
-    "Sizes are the post's (batch 10, 20 units, 5 steps per chunk, 6 input dims, 5 classes). The "
-    "training length is ours: 1000 sequences of 4 chunks (3000 of 8 with --full).",
-    "With --cell block the post's BasicLSTMCell becomes the fused LSTMBlockCell on the same variables "
-    "(same names, shapes and gate layout). The parity checks still compare with one unbroken "
-    "dynamic_rnn of a BasicLSTMCell, so they also show that the two cells compute the same outputs.",
-]
+
+# ---------------------------------------------------------------------------- the configs
+
+@dataclass(frozen=True)
+class QuickConfig:
+    """The post's shapes; short sequences and a short run so that every variant trains in seconds."""
+    batch_size: int = 10          # answer 2's sizes: 10 rows, 20 units, 5 steps, 6 input dims
+    num_lstm_cells: int = 20
+    num_times: int = 5            # time steps per chunk
+    input_dims: int = 6           # one-hot symbol (5) and one channel of noise
+    num_classes: int = 5          # answer 0's dense(units=5)
+    keep_prob: float = 0.7        # DropoutWrapper(output_keep_prob=0.7)
+    delay: int = 2                # the target is the symbol seen this many steps earlier
+    chunks_per_sequence: int = 4
+    train_sequences: int = 1000   # each is at most one Adam step on the start state
+    eval_sequences: int = 20      # held-out sequences for the first-chunk losses
+    phase_sequences: int = 25     # answer 1: sequences per phase before the frozen side switches
+    min_gain: float = 0.1         # nats: how much lower the learned state's first-chunk loss must be
+    log_every: int = 250
+    cell: str = "basic"           # the post's BasicLSTMCell; "block": the fused LSTMBlockCell (recipes.cells)
+
+
+@dataclass(frozen=True)
+class FullConfig(QuickConfig):
+    """Longer sequences and a longer run; the post gives no training length."""
+    chunks_per_sequence: int = 8
+    train_sequences: int = 3000
+    eval_sequences: int = 50
+    phase_sequences: int = 100
+    log_every: int = 500
+
+
+@dataclass(frozen=True)
+class TestConfig(QuickConfig):
+    """For tests and benchmarks: enough training for a clear first-chunk gain with seed 0 (0.4 nats for
+    answer 1), few held-out sequences."""
+    train_sequences: int = 500
+    eval_sequences: int = 8
+
 
 VARIANTS = ("question", "answer 0", "answer 1", "answer 2")
 
 
 def add_arguments(parser):
-    parser.add_argument("--sequences", type=int, default=None, metavar="N",
+    parser.add_argument("--sequences", type=at_least(1), default=None, metavar="N",
                         help="training sequences per variant (default 1000; 3000 with --full)")
 
 
 def run(run):
     config = _config(run)
-    prefixes, train, held_out = m.make_task(config, run.seed)
+    prefixes, train, held_out = post.make_task(config, run.seed)
     run.log(f"task: {config.train_sequences} training sequences of {config.chunks_per_sequence} "
             f"chunks x {config.num_times} steps, batch {config.batch_size}; target = the symbol "
             f"{config.delay} steps back; the hidden prefix of each batch row (one column per row):\n"
@@ -83,20 +91,19 @@ def run(run):
 
 
 def _config(run):
-    config = m.FullConfig() if run.full else m.QuickConfig()
-    run.log_quick_mode(m.QuickConfig, m.FullConfig)
-    config.cell = run.cell
+    config = dataclasses.replace(FullConfig() if run.full else QuickConfig(), cell=run.cell)
+    run.log_quick_mode(QuickConfig, FullConfig)
     sequences = run.options.get("sequences")
     if sequences is not None:
         if sequences < 1:
             raise UserError(f"--sequences must be at least 1, got {sequences}")
-        config.train_sequences = sequences
+        config = dataclasses.replace(config, train_sequences=sequences)
     return config
 
 
 def _train(run, config, sess, model, streams, per_sequence, label):
     started = time.perf_counter()
-    history = m.train(sess, model, streams, per_sequence, config.train_sequences,
+    history = post.train(sess, model, streams, per_sequence, config.train_sequences,
                       log=run.log, log_every=config.log_every, label=label)
     run.measure(f"{label}: training time", f"{time.perf_counter() - started:.1f} s")
     return history
@@ -105,8 +112,8 @@ def _train(run, config, sess, model, streams, per_sequence, label):
 def _first_chunk_losses(run, sess, model, held_out, learned, label):
     """Held-out first-chunk loss per step from the learned and from a zero initial state."""
     zeros = tuple(np.zeros_like(v) for v in learned)
-    losses = {"learned": m.first_chunk_step_losses(sess, model, held_out, learned),
-              "zero": m.first_chunk_step_losses(sess, model, held_out, zeros)}
+    losses = {"learned": claims.first_chunk_step_losses(sess, model, held_out, learned),
+              "zero": claims.first_chunk_step_losses(sess, model, held_out, zeros)}
     starts = {"learned": "the learned initial state", "zero": "a zero initial state"}
     if all(np.array_equal(v, z) for v, z in zip(learned, zeros)):
         starts = {"learned": "its initial state, init_c/init_h, which is all zeros"}
@@ -119,18 +126,17 @@ def _first_chunk_losses(run, sess, model, held_out, learned, label):
 
 def question(run, config, train, held_out):
     run.log("\n== The question: trainable init_c/init_h copied into non-trainable state_c/state_h")
-    graph, model = m.build(m.QuestionGraph, config, run.seed)
+    graph, model = post.build(post.QuestionGraph, config, run.seed)
     run.log(f"the LSTM cell of every variant: {type(model.cell).__name__} (--cell {config.cell})")
     run.write_graph(graph, "question")
-    run.claim(m.check_no_gradient_path(
-        "question-init-no-gradient", m.QUESTION, model.total_loss, model.init_state))
-    sess = m.start_session(graph)
-    history = _train(run, config, sess, model, train, m.question_sequence, "question")
-    init = m.state_values(sess, model.init_state)
-    run.claim(m.check_still_zero("question-init-stays-zero", m.QUESTION, init))
+    run.claim(claims.check_question_init_no_gradient(model.total_loss, model.init_state))
+    sess = tftools.start_session(graph)
+    history = _train(run, config, sess, model, train, post.question_sequence, "question")
+    init = claims.state_values(sess, model.init_state)
+    run.claim(claims.check_question_init_stays_zero(init))
 
-    gap = m.gradient_gap_from_overwritten_state(
-        sess, model, held_out.inputs[0][1], held_out.targets[0][1], m.state_values(sess, model.state))
+    gap = claims.gradient_gap_from_overwritten_state(
+        sess, model, held_out.inputs[0][1], held_out.targets[0][1], claims.state_values(sess, model.state))
     run.measure("question: largest gap between the LSTM weight gradients its graph computes and "
                 "those at the state the chunk started from", f"{gap:.3g}")
     run.log("The assign under the control dependency overwrites state_c/state_h in place before "
@@ -143,37 +149,28 @@ def question(run, config, train, held_out):
 
 def answer0(run, config, train, held_out):
     run.log("\n== Answer 0: trainable state in scope 'state', model in 'nn', two Adams split by var_list")
-    graph, model = m.build(m.Answer0Graph, config, run.seed)
+    graph, model = post.build(post.Answer0Graph, config, run.seed)
     run.write_graph(graph, "answer0")
-    sess = m.start_session(graph)
-    created = m.state_values(sess, model.state)
-    before = m.state_values(sess, model.init_state)
+    sess = tftools.start_session(graph)
+    created = claims.state_values(sess, model.state)
+    before = claims.state_values(sess, model.init_state)
     run.log(f"state_c/state_h start uniform in [0, 1) (mean {np.mean(created):.3f}), but the first "
             "restore_state overwrites them with init_c/init_h, which start at zeros: training "
             "starts from a zero initial state.")
-    history = _train(run, config, sess, model, train, m.answer0_sequence, "answer 0")
-    learned = m.state_values(sess, model.init_state)
-    run.claim(m.check_start_state_moved("a0-initial-state-moves", m.ANSWER0, before, learned))
+    history = _train(run, config, sess, model, train, post.answer0_sequence, "answer 0")
+    learned = claims.state_values(sess, model.init_state)
+    run.claim(claims.check_a0_initial_state_moves(before, learned))
 
     losses = _first_chunk_losses(run, sess, model, held_out, learned, "answer 0")
-    run.claim(m.check_learned_beats_zero("a0-learned-beats-zero", m.ANSWER0,
-                                         losses["learned"].mean(), losses["zero"].mean(), config.min_gain))
+    run.claim(claims.check_a0_learned_beats_zero(losses["learned"].mean(), losses["zero"].mean(), config.min_gain))
 
-    run.claim(m.check_carry_matches_unbroken(
-        "a0-propagate-matches-unbroken", m.ANSWER0, "carrying the state chunk to chunk with "
-        "propagate_state gives the same outputs as one unbroken dynamic_rnn over the whole sequence",
-        *m.carry_parity(sess, model, held_out.inputs[0], learned, model.propagate_state)))
+    run.claim(claims.check_a0_propagate_matches_unbroken(
+        *claims.carry_parity(sess, model, held_out.inputs[0], learned, model.propagate_state)))
 
-    run.claim(m.check_step_changes_only(
-        "a0-model-step-keeps-state", m.ANSWER0, "train_nn_step (var_list=nn_vars) trains the model "
-        "and leaves the state variables bit-identical",
-        m.effect_of_one_step(sess, model, model.train_nn_step, held_out),
-        changed=("nn",), frozen=("state",)))
-    run.claim(m.check_step_changes_only(
-        "a0-combined-step-changes-both", m.ANSWER0, "train_nn_state_step (var_list=[nn_vars, "
-        "state_vars], nested as posted) changes both the model and the state",
-        m.effect_of_one_step(sess, model, model.train_nn_state_step, held_out),
-        changed=("nn", "state"), frozen=()))
+    run.claim(claims.check_a0_model_step_keeps_state(
+        claims.effect_of_one_step(sess, model, model.train_nn_step, held_out)))
+    run.claim(claims.check_a0_combined_step_changes_both(
+        claims.effect_of_one_step(sess, model, model.train_nn_state_step, held_out)))
     sess.close()
     return dict(history=history, before=before, learned=learned, first_chunk=losses)
 
@@ -181,26 +178,19 @@ def answer0(run, config, train, held_out):
 def answer1(run, config, train, held_out):
     run.log(f"\n== Answer 1: alternate every {config.phase_sequences} sequences between training the "
             "initial state (model frozen) and the model (state frozen)")
-    graph, model = m.build(m.Answer1Graph, config, run.seed)
+    graph, model = post.build(post.Answer1Graph, config, run.seed)
     run.write_graph(graph, "answer1")
-    sess = m.start_session(graph)
-    history = _train(run, config, sess, model, train, m.answer1_schedule(config.phase_sequences),
+    sess = tftools.start_session(graph)
+    history = _train(run, config, sess, model, train, post.answer1_schedule(config.phase_sequences),
                      "answer 1")
-    learned = m.state_values(sess, model.init_state)
+    learned = claims.state_values(sess, model.init_state)
     losses = _first_chunk_losses(run, sess, model, held_out, learned, "answer 1")
-    run.claim(m.check_learned_beats_zero("a1-learned-beats-zero", m.ANSWER1,
-                                         losses["learned"].mean(), losses["zero"].mean(), config.min_gain))
+    run.claim(claims.check_a1_learned_beats_zero(losses["learned"].mean(), losses["zero"].mean(), config.min_gain))
 
-    run.claim(m.check_step_changes_only(
-        "a1-state-phase-freezes-model", m.ANSWER1, "a state-phase step trains the initial state and "
-        "leaves the model bit-identical",
-        m.effect_of_one_step(sess, model, model.train_state_step, held_out),
-        changed=("state",), frozen=("nn",)))
-    run.claim(m.check_step_changes_only(
-        "a1-model-phase-freezes-state", m.ANSWER1, "a model-phase step trains the model and leaves "
-        "the initial state bit-identical",
-        m.effect_of_one_step(sess, model, model.train_nn_step, held_out),
-        changed=("nn",), frozen=("state",)))
+    run.claim(claims.check_a1_state_phase_freezes_model(
+        claims.effect_of_one_step(sess, model, model.train_state_step, held_out)))
+    run.claim(claims.check_a1_model_phase_freezes_state(
+        claims.effect_of_one_step(sess, model, model.train_nn_step, held_out)))
     sess.close()
     return dict(history=history, learned=learned, first_chunk=losses)
 
@@ -208,20 +198,17 @@ def answer1(run, config, train, held_out):
 def answer2(run, config, train, held_out):
     run.log("\n== Answer 2: the question's graph, the final state assigned back into the state variables "
             "(the answer says 'another state variable', but its code assigns into state_c/state_h)")
-    graph, model = m.build(m.Answer2Graph, config, run.seed)
+    graph, model = post.build(post.Answer2Graph, config, run.seed)
     run.write_graph(graph, "answer2")
-    run.claim(m.check_no_gradient_path(
-        "a2-init-no-gradient", m.ANSWER2, model.total_loss, model.init_state))
-    sess = m.start_session(graph)
-    history = _train(run, config, sess, model, train, m.answer2_sequence, "answer 2")
-    init = m.state_values(sess, model.init_state)
-    run.claim(m.check_still_zero("a2-init-stays-zero", m.ANSWER2, init))
+    run.claim(claims.check_a2_init_no_gradient(model.total_loss, model.init_state))
+    sess = tftools.start_session(graph)
+    history = _train(run, config, sess, model, train, post.answer2_sequence, "answer 2")
+    init = claims.state_values(sess, model.init_state)
+    run.claim(claims.check_a2_init_stays_zero(init))
 
-    carried = m.state_values(sess, model.state)  # where training left it: nothing resets it
-    run.claim(m.check_carry_matches_unbroken(
-        "a2-state-carries-over", m.ANSWER2, "running trained_state after each chunk carries the "
-        "state over: the same outputs as one unbroken dynamic_rnn",
-        *m.carry_parity(sess, model, held_out.inputs[0], carried, model.trained_state)))
+    carried = claims.state_values(sess, model.state)  # where training left it: nothing resets it
+    run.claim(claims.check_a2_state_carries_over(
+        *claims.carry_parity(sess, model, held_out.inputs[0], carried, model.trained_state)))
     run.log("Answer 2 does not answer the question: it carries the state from chunk to chunk, which "
             "the question's control dependencies already did, and never uses init_c/init_h, so "
             "they get no gradient and stay exactly zero, just as in the question.")
@@ -293,3 +280,42 @@ def plot_first_chunk(run, results, config):
     run.save_plot(fig, "first_chunk.png", "Held-out first-chunk loss starting from a zero versus the "
                   "learned initial state, per variant (left) and per step for answer 0 (right): the "
                   "gain is on the steps whose targets only the initial state can know.")
+
+
+# --- the deviations from the post, and why (last, as in the report) ---------------------------
+
+DEVIATIONS = [
+    "The post has no data. We generate it (seeded): each of the 10 batch rows is a stream of "
+    "random symbols, input = one-hot symbol plus one noise channel (6 dims), target = the symbol "
+    "seen 2 steps earlier (5 classes). The first 2 targets of every sequence are the row's fixed, "
+    "hidden prefix, which only a learned per-row initial state can supply.",
+    "`lstm_input` and `targets` are placeholders fed one chunk at a time (the post leaves them "
+    "undefined; answer 2 used tf.random_normal as a stand-in for data).",
+    "The DropoutWrapper's output_keep_prob is placeholder_with_default(0.7) instead of the constant "
+    "0.7: training runs at 0.7 as posted, evaluation and the parity checks feed 1.0.",
+    "The question and answer 2 show no loss or optimizer. Both get answer 0's head (dense ReLU to 5 "
+    "logits, softmax_cross_entropy_with_logits_v2, reduce_mean) and AdamOptimizer().minimize over "
+    "all trainable variables, which includes init_c and init_h.",
+    "Answer 0's `error` (undefined in the answer) is total_loss. Its nested var_list "
+    "[nn_vars, state_vars] is kept as posted: tf.compat.v1's Optimizer.compute_gradients flattens "
+    "var_list with nest.flatten (TF 1.x's did too), so no change was needed.",
+    "The question's and answers' tf.group([...]) with a list is kept as posted: tf.group flattens "
+    "its inputs in 2.21 (and the asker and answer 0 report running it).",
+    "Answer 1 is prose. It is built on answer 0's graph with one Adam for the state alone and one "
+    "for the model alone, alternating every 25 sequences (100 with --full), state phase first as "
+    "the answer says; a state phase trains on each sequence's first chunk only, since an assign "
+    "cuts the gradient from later chunks to the initial state.",
+    "Answer 2 does not say when to run `trained_state`: we run it after each training step, as "
+    "answer 0 runs propagate_state. Nothing in answer 2 resets the state between sequences, so "
+    "none is done.",
+    "dynamic_rnn gets parallel_iterations=1 (default 32), and sessions one intra-op and one "
+    "inter-op thread. With parallel iterations the DropoutWrapper's masks, drawn by one stateful "
+    "random op inside the loop, go to time steps in an order that depends on thread timing: on a "
+    "loaded machine every run gave different numbers. The maths is unchanged. TF 2.x also derives "
+    "op seeds differently from TF 1.x; the post prints no numbers anyway.",
+    "Sizes are the post's (batch 10, 20 units, 5 steps per chunk, 6 input dims, 5 classes). The "
+    "training length is ours: 1000 sequences of 4 chunks (3000 of 8 with --full).",
+    "With --cell block the post's BasicLSTMCell becomes the fused LSTMBlockCell on the same variables "
+    "(same names, shapes and gate layout). The parity checks still compare with one unbroken "
+    "dynamic_rnn of a BasicLSTMCell, so they also show that the two cells compute the same outputs.",
+]

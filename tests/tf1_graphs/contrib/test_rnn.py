@@ -7,9 +7,9 @@ twin (gates swapped, forget bias dropped, a layer skipped) that must exceed the 
 import numpy as np
 import pytest
 
+from recipes.claims import max_abs_diff
 from tf1_graphs import reference as ref
 from tf1_graphs import tf
-from tf1_graphs.cells import CELL_KINDS, lstm_cell
 
 BATCH, TIME, DEPTH, UNITS = 3, 6, 4, 5
 F32_ATOL, F64_ATOL = 2e-6, 1e-12
@@ -17,10 +17,6 @@ F32_ATOL, F64_ATOL = 2e-6, 1e-12
 
 def _inputs(dtype=np.float32, seed=0):
     return np.random.default_rng(seed).normal(size=(BATCH, TIME, DEPTH)).astype(dtype)
-
-
-def _diff(actual, expected):
-    return float(np.max(np.abs(np.asarray(actual, np.float64) - np.asarray(expected, np.float64))))
 
 
 def _run(session, cell, inputs, dtype=tf.float32):
@@ -43,15 +39,15 @@ def test_basic_lstm_cell_equals_reference(session, dtype, atol):
     inputs = _inputs(dtype.as_numpy_dtype)
     out, final, (kernel, bias) = _run(session, tf.contrib.rnn.BasicLSTMCell(UNITS), inputs, dtype)
     expected, expected_final, _ = ref.lstm_sequence(inputs, kernel, bias, forget_bias=1.0)
-    assert _diff(out, expected) <= atol
-    assert _diff(final.c, expected_final.c) <= atol and _diff(final.h, expected_final.h) <= atol
+    assert max_abs_diff(out, expected) <= atol
+    assert max_abs_diff(final.c, expected_final.c) <= atol and max_abs_diff(final.h, expected_final.h) <= atol
 
 
 def test_reference_with_swapped_gates_or_without_forget_bias_does_not_match(session):
     inputs = _inputs()
     out, _, (kernel, bias) = _run(session, tf.contrib.rnn.BasicLSTMCell(UNITS), inputs)
-    assert _diff(out, ref.lstm_sequence(inputs, *_swap_blocks(kernel, bias, [2, 1, 0, 3]))[0]) > F32_ATOL
-    assert _diff(out, ref.lstm_sequence(inputs, kernel, bias, forget_bias=0.0)[0]) > F32_ATOL
+    assert max_abs_diff(out, ref.lstm_sequence(inputs, *_swap_blocks(kernel, bias, [2, 1, 0, 3]))[0]) > F32_ATOL
+    assert max_abs_diff(out, ref.lstm_sequence(inputs, kernel, bias, forget_bias=0.0)[0]) > F32_ATOL
 
 
 def test_gru_cell_equals_reference(session):
@@ -61,18 +57,13 @@ def test_gru_cell_equals_reference(session):
     names = [v.name.split("gru_cell/")[1] for v in cell.weights]
     params = dict(zip(names, weights))
     assert params["gates/kernel:0"].shape == (DEPTH + UNITS, 2 * UNITS)
-    h, expected = np.zeros((BATCH, UNITS)), []
-    for t in range(TIME):
-        h = ref.gru_step(inputs[:, t], h, params["gates/kernel:0"], params["gates/bias:0"],
-                         params["candidate/kernel:0"], params["candidate/bias:0"])
-        expected.append(h)
-    assert _diff(out, np.stack(expected, axis=1)) <= F32_ATOL and _diff(final, h) <= F32_ATOL
+    expected = ref.gru_sequence(inputs, params["gates/kernel:0"], params["gates/bias:0"],
+                                params["candidate/kernel:0"], params["candidate/bias:0"])
+    assert max_abs_diff(out, expected) <= F32_ATOL and max_abs_diff(final, expected[:, -1]) <= F32_ATOL
     reset_update_swapped = np.concatenate(np.split(params["gates/kernel:0"], 2, axis=1)[::-1], axis=1)
-    h = np.zeros((BATCH, UNITS))
-    for t in range(TIME):  # the broken twin: reset and update gates read from each other's columns
-        h = ref.gru_step(inputs[:, t], h, reset_update_swapped, params["gates/bias:0"],
-                         params["candidate/kernel:0"], params["candidate/bias:0"])
-    assert _diff(final, h) > F32_ATOL
+    broken = ref.gru_sequence(inputs, reset_update_swapped, params["gates/bias:0"],  # reset and update
+                              params["candidate/kernel:0"], params["candidate/bias:0"])  # gates swapped
+    assert max_abs_diff(final, broken[:, -1]) > F32_ATOL
 
 
 def test_multi_rnn_cell_of_distinct_cells_equals_stacked_reference(session):
@@ -81,10 +72,10 @@ def test_multi_rnn_cell_of_distinct_cells_equals_stacked_reference(session):
     out, final, weights = _run(session, tf.contrib.rnn.MultiRNNCell(cells), inputs)
     layers = list(zip(weights[0::2], weights[1::2]))
     expected, finals = ref.stacked_lstm_sequence(inputs, layers)
-    assert _diff(out, expected) <= F32_ATOL
+    assert max_abs_diff(out, expected) <= F32_ATOL
     for layer_state, expected_state in zip(final, finals):
-        assert _diff(layer_state.c, expected_state.c) <= F32_ATOL
-    assert _diff(out, ref.stacked_lstm_sequence(inputs, layers[:1] + layers[2:])[0]) > F32_ATOL
+        assert max_abs_diff(layer_state.c, expected_state.c) <= F32_ATOL
+    assert max_abs_diff(out, ref.stacked_lstm_sequence(inputs, layers[:1] + layers[2:])[0]) > F32_ATOL
 
 
 def _basic_and_fused(session, inputs):
@@ -124,7 +115,7 @@ def test_fused_cells_equal_basic_lstm_cell_forward_and_gradients(session):
         np.testing.assert_array_equal(out, basic[0], err_msg=name)
         np.testing.assert_array_equal(c, basic[1], err_msg=name)
         np.testing.assert_array_equal(h, basic[2], err_msg=name)
-        assert _diff(grad, basic[3]) <= 2e-6 * max(1.0, float(np.abs(basic[3]).max())), name
+        assert max_abs_diff(grad, basic[3]) <= 2e-6 * max(1.0, float(np.abs(basic[3]).max())), name
 
 
 def test_fused_cells_do_not_clip_the_cell_state(session):
@@ -157,10 +148,3 @@ def test_fused_cell_refuses_what_tf_1_15_refused(graph):
         tf.contrib.rnn.LSTMBlockFusedCell(UNITS)(tf.zeros([2, 3]), dtype=tf.float32)
     with pytest.raises(ValueError, match="Either initial_state or dtype"):
         tf.contrib.rnn.LSTMBlockFusedCell(UNITS)(tf.zeros([2, 3, 4]))
-
-
-@pytest.mark.parametrize("kind", CELL_KINDS)
-def test_every_cell_kind_creates_the_posts_variables(graph, kind):
-    tf.nn.dynamic_rnn(lstm_cell(kind, UNITS), tf.zeros([BATCH, TIME, DEPTH]), dtype=tf.float32)
-    assert {v.op.name: v.shape.as_list() for v in tf.trainable_variables()} == {
-        "rnn/basic_lstm_cell/kernel": [DEPTH + UNITS, 4 * UNITS], "rnn/basic_lstm_cell/bias": [4 * UNITS]}
