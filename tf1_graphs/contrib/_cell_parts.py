@@ -70,12 +70,13 @@ def lstm_sizes(num_units, num_proj=None, state_is_tuple=True):
     return state_size, output_size
 
 
-def static_depth(tensor):
-    """The last dimension of a rank-2 tensor, which the variables' shapes need at graph time."""
-    depth = tensor.get_shape().with_rank(2)[1]
-    if tf.compat.dimension_value(depth) is None:
-        raise ValueError("Could not infer input size from inputs.get_shape()[-1]")
-    return tf.compat.dimension_value(depth)
+def static_depth(tensor, unknown="Could not infer input size from inputs.get_shape()[-1]"):
+    """The last dimension of a rank-2 tensor, which the variables' shapes need at graph time;
+    `unknown` is the error when it is not known (TF 1.15's cells worded it differently)."""
+    depth = tf.compat.dimension_value(tensor.get_shape().with_rank(2)[1])
+    if depth is None:
+        raise ValueError(unknown)
+    return depth
 
 
 def batch_size(tensor):
