@@ -16,6 +16,8 @@ from tf1_graphs.contrib._cell_parts import (
 
 __all__ = ["TimeFreqLSTMCell", "GridLSTMCell", "BidirectionalGridLSTMCell"]
 
+_UNKNOWN_INPUT_SIZE = "Cannot infer input_size from static shape inference."
+
 
 def _windows(inputs, start, count, skip, size):
     """`count` slices [batch, size] of `inputs`, starting at `start`, `skip` apart."""
@@ -46,9 +48,7 @@ class TimeFreqLSTMCell(SizedRNNCell):
         self._output_size = num_units
 
     def _make_tf_features(self, inputs):
-        input_size = tf.compat.dimension_value(inputs.get_shape().with_rank(2)[-1])
-        if input_size is None:
-            raise ValueError("Cannot infer input_size from static shape inference.")
+        input_size = static_depth(inputs, _UNKNOWN_INPUT_SIZE)
         count = int((input_size - self._feature_size) / self._frequency_skip) + 1
         return _windows(inputs, 0, count, self._frequency_skip, self._feature_size)
 
@@ -241,9 +241,7 @@ class GridLSTMCell(SizedRNNCell):
         """The windows of every block: a list (per block) of lists of [batch, feature_size].
         A positive `slice_offset` pads the end and shifts every window right; a negative
         one pads the front (BidirectionalGridLSTMCell's backward pass)."""
-        input_size = tf.compat.dimension_value(input_feat.get_shape().with_rank(2)[-1])
-        if input_size is None:
-            raise ValueError("Cannot infer input_size from static shape inference.")
+        input_size = static_depth(input_feat, _UNKNOWN_INPUT_SIZE)
         if slice_offset > 0:
             inputs = tf.pad(input_feat, [[0, 0], [0, slice_offset]])
         elif slice_offset < 0:

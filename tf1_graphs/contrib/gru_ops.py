@@ -9,7 +9,8 @@ TensorFlow 2.21 ships the kernel and its `GRUBlockCellGrad` but registers no gra
 did), so this module registers one.
 """
 import tensorflow as _tf
-from tf_keras.src.layers.rnn.legacy_cells import LayerRNNCell
+
+from tf1_graphs.contrib._cell_parts import FixedSizes, LayerRNNCell
 
 _v1 = _tf.compat.v1
 
@@ -32,7 +33,7 @@ except KeyError:  # a TensorFlow that registers its own gradient keeps it
     pass
 
 
-class GRUBlockCell(LayerRNNCell):
+class GRUBlockCell(FixedSizes, LayerRNNCell):
     """GRU, one fused kernel per step; variables `w_ru` [in + H, 2H], `b_ru` (ones), `w_c` [in + H, H], `b_c`."""
 
     _VARIABLE_NAMES = ("w_ru", "b_ru", "w_c", "b_c")
@@ -45,14 +46,7 @@ class GRUBlockCell(LayerRNNCell):
             _v1.logging.warn("cell_size is deprecated, use num_units instead")
         self._cell_size = cell_size if num_units is None else num_units
         self.input_spec = _v1.layers.InputSpec(ndim=2)
-
-    @property
-    def state_size(self):
-        return self._cell_size
-
-    @property
-    def output_size(self):
-        return self._cell_size
+        self._state_size = self._output_size = self._cell_size
 
     def build(self, input_shape):
         input_size = _tf.compat.dimension_value(input_shape[1])

@@ -6,119 +6,17 @@ from the previous output instead of the list; the losses take lists of [batch, c
 logits and [batch] labels.  The models deep-copy the cell for their encoder; for a cell
 that is already built see `_cell_copy`.  A `feed_previous` given as a boolean tensor builds
 the decoder twice, greedy first, and picks one with `tf.cond`, sharing the variables.
+The models wrap cells in `core_rnn_cell`'s EmbeddingWrapper and OutputProjectionWrapper, and
+the attention's affine maps are `_cell_parts.Linear` (TF 1.15's `_Linear`), as in TF 1.15.
 """
 import copy
-import math
 
 import tensorflow as _tf
 
+from tf1_graphs.contrib._cell_parts import Linear, RNNCell
+from tf1_graphs.contrib.core_rnn_cell import EmbeddingWrapper, OutputProjectionWrapper
+
 _v1 = _tf.compat.v1
-_RNNCell = _v1.nn.rnn_cell.RNNCell
-
-
-def _linear_variables(args, output_size):
-    """TF 1.15's `core_rnn_cell._Linear`: `kernel` [sum of the args' depths, output_size] and
-    `bias` [output_size] (zeros, never partitioned), in the current variable scope."""
-    shapes = [arg.shape for arg in args]
-    for shape in shapes:
-        if shape.rank != 2:
-            raise ValueError(f"linear is expecting 2D arguments: {shapes}")
-        if shape[1] is None:
-            raise ValueError(f"linear expects shape[1] to be provided for shape {shape}, but saw None")
-    dtype = args[0].dtype
-    kernel = _v1.get_variable("kernel", [sum(shape[1] for shape in shapes), output_size], dtype=dtype)
-    with _v1.variable_scope(_v1.get_variable_scope()) as unpartitioned:
-        unpartitioned.set_partitioner(None)
-        bias = _v1.get_variable("bias", [output_size], dtype=dtype,
-                                initializer=_v1.constant_initializer(0.0, dtype=dtype))
-    return kernel, bias
-
-
-def _linear(args, variables):
-    kernel, bias = variables
-    inputs = args[0] if len(args) == 1 else _tf.concat(args, 1)
-    return _tf.nn.bias_add(_tf.matmul(inputs, kernel), bias)
-
-
-def _check_is_cell(name, cell):
-    missing = [attribute for attribute in ("output_size", "state_size", "zero_state")
-               if not hasattr(cell, attribute)]
-    if missing or not callable(cell):
-        raise TypeError(f"The argument {name!r} ({cell}) is not an RNNCell: "
-                        f"{', '.join(missing) or 'it is not callable'}.")
-
-
-class _CellWrapper(_RNNCell):
-    """What TF 1.15's core_rnn_cell wrappers share: the wrapped cell's state and zero state."""
-
-    def __init__(self, cell, name, reuse):
-        super().__init__(_reuse=reuse, name=name)
-        _check_is_cell("cell", cell)
-        self._cell = cell
-
-    @property
-    def state_size(self):
-        return self._cell.state_size
-
-    @property
-    def output_size(self):
-        return self._cell.output_size
-
-    def zero_state(self, batch_size, dtype):
-        with _tf.name_scope(type(self).__name__.lstrip("_") + "ZeroState"):
-            return self._cell.zero_state(batch_size, dtype)
-
-
-class _EmbeddingWrapper(_CellWrapper):
-    """TF 1.15's `contrib.rnn.EmbeddingWrapper`: int ids [batch] -> `embedding` rows -> the cell.
-
-    Without an initializer (its own or the scope's), the embedding is drawn from
-    U(-sqrt 3, sqrt 3), which has variance 1.
-    """
-
-    def __init__(self, cell, embedding_classes, embedding_size, initializer=None, reuse=None):
-        super().__init__(cell, "embedding_wrapper", reuse)
-        if embedding_classes <= 0 or embedding_size <= 0:
-            raise ValueError("Both embedding_classes and embedding_size must be > 0: "
-                             f"{embedding_classes}, {embedding_size}.")
-        self._embedding_classes = embedding_classes
-        self._embedding_size = embedding_size
-        self._initializer = initializer
-
-    def call(self, inputs, state):
-        with _tf.device("/cpu:0"):
-            initializer = (self._initializer or _v1.get_variable_scope().initializer
-                           or _v1.random_uniform_initializer(-math.sqrt(3), math.sqrt(3)))
-            dtype = _tf.nest.flatten(state)[0].dtype
-            embedding = _v1.get_variable("embedding", [self._embedding_classes, self._embedding_size],
-                                         initializer=initializer, dtype=dtype)
-            embedded = _tf.nn.embedding_lookup(embedding, _tf.reshape(inputs, [-1]))
-            return self._cell(embedded, state)
-
-
-class _OutputProjectionWrapper(_CellWrapper):
-    """TF 1.15's `contrib.rnn.OutputProjectionWrapper`: the cell, then `output @ kernel + bias`."""
-
-    def __init__(self, cell, output_size, activation=None, reuse=None):
-        super().__init__(cell, "output_projection_wrapper", reuse)
-        if output_size < 1:
-            raise ValueError(f"Parameter output_size must be > 0: {output_size}.")
-        self._output_size = output_size
-        self._activation = activation
-        self._projection = None
-
-    @property
-    def output_size(self):
-        return self._output_size
-
-    def call(self, inputs, state):
-        output, new_state = self._cell(inputs, state)
-        if self._projection is None:
-            self._projection = _linear_variables([output], self._output_size)
-        projected = _linear([output], self._projection)
-        if self._activation:
-            projected = self._activation(projected)
-        return projected, new_state
 
 
 def _extract_argmax_and_embed(embedding, output_projection=None, update_embedding=True):
@@ -220,11 +118,11 @@ def embedding_rnn_seq2seq(encoder_inputs, decoder_inputs, cell, num_encoder_symb
             scope.set_dtype(dtype)
         else:
             dtype = scope.dtype
-        encoder_cell = _EmbeddingWrapper(copy.deepcopy(cell), embedding_classes=num_encoder_symbols,
+        encoder_cell = EmbeddingWrapper(copy.deepcopy(cell), embedding_classes=num_encoder_symbols,
                                          embedding_size=embedding_size)
         _, encoder_state = _v1.nn.static_rnn(encoder_cell, encoder_inputs, dtype=dtype)
         if output_projection is None:
-            cell = _OutputProjectionWrapper(cell, num_decoder_symbols)
+            cell = OutputProjectionWrapper(cell, num_decoder_symbols)
 
         def decode(greedy, update_embedding_for_previous=True):
             return embedding_rnn_decoder(
@@ -250,7 +148,7 @@ def embedding_tied_rnn_seq2seq(encoder_inputs, decoder_inputs, cell, num_symbols
         embedded_encoder = [_tf.nn.embedding_lookup(embedding, ids) for ids in encoder_inputs]
         embedded_decoder = [_tf.nn.embedding_lookup(embedding, ids) for ids in decoder_inputs]
         if output_projection is None:
-            cell = _OutputProjectionWrapper(cell, num_decoder_symbols or num_symbols)
+            cell = OutputProjectionWrapper(cell, num_decoder_symbols or num_symbols)
 
         def decode(greedy, update_embedding=True):
             loop_function = _extract_argmax_and_embed(
@@ -306,7 +204,7 @@ def attention_decoder(decoder_inputs, initial_state, attention_states, cell, out
             reads = []
             for head in range(num_heads):
                 with _v1.variable_scope(f"Attention_{head}"):
-                    projected = _linear([query], _linear_variables([query], attn_size))
+                    projected = Linear(query, attn_size, True)(query)
                     projected = _tf.cast(_tf.reshape(projected, [-1, 1, 1, attn_size]), dtype)
                     scores = _tf.reduce_sum(
                         attention_vectors[head] * _tf.tanh(hidden_features[head] + projected), [2, 3])
@@ -331,7 +229,7 @@ def attention_decoder(decoder_inputs, initial_state, attention_states, cell, out
             if input_size is None:
                 raise ValueError(f"Could not infer input size from input: {step_input.name}")
             merged = [_tf.cast(t, dtype) for t in [step_input] + reads]
-            cell_output, state = cell(_linear(merged, _linear_variables(merged, input_size)), state)
+            cell_output, state = cell(Linear(merged, input_size, True)(merged), state)
             if step == 0 and initial_state_attention:
                 with _v1.variable_scope(_v1.get_variable_scope(), reuse=True):
                     reads = attention(state)
@@ -339,7 +237,7 @@ def attention_decoder(decoder_inputs, initial_state, attention_states, cell, out
                 reads = attention(state)
             with _v1.variable_scope("AttnOutputProjection"):
                 merged = [_tf.cast(cell_output, dtype)] + reads
-                output = _linear(merged, _linear_variables(merged, output_size))
+                output = Linear(merged, output_size, True)(merged)
             if loop_function is not None:
                 previous = output
             outputs.append(output)
@@ -380,7 +278,7 @@ def embedding_attention_seq2seq(encoder_inputs, decoder_inputs, cell, num_encode
         dtype = scope.dtype
         if encoder_cell is None:
             encoder_cell = copy.deepcopy(cell)
-        encoder_cell = _EmbeddingWrapper(encoder_cell,
+        encoder_cell = EmbeddingWrapper(encoder_cell,
                                          embedding_classes=num_encoder_symbols,
                                          embedding_size=embedding_size)
         encoder_outputs, encoder_state = _v1.nn.static_rnn(encoder_cell, encoder_inputs, dtype=dtype)
@@ -388,7 +286,7 @@ def embedding_attention_seq2seq(encoder_inputs, decoder_inputs, cell, num_encode
             [_tf.reshape(output, [-1, 1, cell.output_size]) for output in encoder_outputs], 1)
         output_size = None
         if output_projection is None:
-            cell = _OutputProjectionWrapper(cell, num_decoder_symbols)
+            cell = OutputProjectionWrapper(cell, num_decoder_symbols)
             output_size = num_decoder_symbols
 
         def decode(greedy, update_embedding_for_previous=True):
@@ -412,24 +310,24 @@ def one2many_rnn_seq2seq(encoder_inputs, decoder_inputs_dict, enc_cell, dec_cell
 
     Returns (outputs by name, final states by name).
     """
-    if not isinstance(enc_cell, _RNNCell):
+    if not isinstance(enc_cell, RNNCell):
         raise TypeError(f"enc_cell is not an RNNCell: {type(enc_cell)}")
     if set(dec_cells_dict) != set(decoder_inputs_dict):
         raise ValueError("keys of dec_cells_dict != keys of decodre_inputs_dict")
     for dec_cell in dec_cells_dict.values():
-        if not isinstance(dec_cell, _RNNCell):
+        if not isinstance(dec_cell, RNNCell):
             raise TypeError(f"dec_cell is not an RNNCell: {type(dec_cell)}")
 
     outputs_dict, state_dict = {}, {}
     with _v1.variable_scope(scope or "one2many_rnn_seq2seq", dtype=dtype) as scope:
         dtype = scope.dtype
-        encoder_cell = _EmbeddingWrapper(enc_cell, embedding_classes=num_encoder_symbols,
+        encoder_cell = EmbeddingWrapper(enc_cell, embedding_classes=num_encoder_symbols,
                                          embedding_size=embedding_size)
         _, encoder_state = _v1.nn.static_rnn(encoder_cell, encoder_inputs, dtype=dtype)
         for name, decoder_inputs in decoder_inputs_dict.items():
             num_decoder_symbols = num_decoder_symbols_dict[name]
             with _v1.variable_scope(f"one2many_decoder_{name}"):
-                dec_cell = _OutputProjectionWrapper(dec_cells_dict[name], num_decoder_symbols)
+                dec_cell = OutputProjectionWrapper(dec_cells_dict[name], num_decoder_symbols)
 
                 def decode(greedy, inputs=decoder_inputs, cell=dec_cell, symbols=num_decoder_symbols):
                     return embedding_rnn_decoder(inputs, encoder_state, cell, symbols,

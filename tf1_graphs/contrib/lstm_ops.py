@@ -13,10 +13,10 @@ TensorFlow 2.21 registers a gradient for `BlockLSTM` but none for the one-step
 import abc
 
 import tensorflow as _tf
-from tf_keras.src.layers.rnn.legacy_cells import LayerRNNCell  # what tf.compat.v1.nn.rnn_cell builds on
+
+from tf1_graphs.contrib._cell_parts import FixedSizes, LayerRNNCell, LSTMStateTuple, lstm_sizes
 
 _v1 = _tf.compat.v1
-LSTMStateTuple = _v1.nn.rnn_cell.LSTMStateTuple
 _NO_CLIP = -1.0
 
 
@@ -91,7 +91,7 @@ class _LSTMBlockVariables:
                     cell_clip=self._cell_clip, use_peephole=self._use_peephole, **peepholes)
 
 
-class LSTMBlockCell(_LSTMBlockVariables, LayerRNNCell):
+class LSTMBlockCell(_LSTMBlockVariables, FixedSizes, LayerRNNCell):
     """BasicLSTMCell's variables and maths (plus optional peepholes and clipping), one fused kernel per step."""
 
     def __init__(self, num_units, forget_bias=1.0, cell_clip=None, use_peephole=False,
@@ -102,14 +102,7 @@ class LSTMBlockCell(_LSTMBlockVariables, LayerRNNCell):
         self._use_peephole = use_peephole
         self._cell_clip = _NO_CLIP if cell_clip is None else cell_clip
         self.input_spec = _v1.layers.InputSpec(ndim=2)
-
-    @property
-    def state_size(self):
-        return LSTMStateTuple(self._num_units, self._num_units)
-
-    @property
-    def output_size(self):
-        return self._num_units
+        self._state_size, self._output_size = lstm_sizes(num_units)
 
     def build(self, inputs_shape):
         input_size = _tf.compat.dimension_value(inputs_shape[1])

@@ -2,13 +2,15 @@
 
 Each cell keeps TF 1.15's constructor defaults, variable names and shapes (so a TF 1.15
 checkpoint maps one to one), state layout and gate order; the equations are written out
-in each `call`.  The grid and convolutional cells live in `grid_rnn_cell` and `conv_lstm`.
+in each `call`.  The grid and convolutional cells live in `grid_rnn_cell` and `conv_lstm`;
+`rnn_cell` re-exports all three modules' cells, as TF 1.15's rnn_cell module held them.
 """
 import tensorflow as tf
 import tf_keras
 
 from tf1_graphs.contrib._cell_parts import (
-    LayerRNNCell, Linear, LSTMStateTuple, RNNCell, SizedRNNCell, batch_size, static_depth, v1)
+    FixedSizes, LayerRNNCell, Linear, LSTMStateTuple, SizedRNNCell, batch_size, lstm_sizes,
+    static_depth, v1)
 
 __all__ = ["PhasedLSTMCell", "GLSTMCell", "SRUCell", "IndRNNCell", "IndyGRUCell",
            "IndyLSTMCell", "MinimalRNNCell", "CFNCell", "WeightNormLSTMCell"]
@@ -36,7 +38,7 @@ def _random_exp_initializer(minval, maxval, seed=None, dtype=tf.float32):
     return initializer
 
 
-class PhasedLSTMCell(RNNCell):
+class PhasedLSTMCell(SizedRNNCell):
     """Phased LSTM (Neil et al. 2016): an LSTM whose units update only in an open phase of
     their own period.  `inputs` is a pair `(time [batch, 1], features [batch, depth])`.
 
@@ -54,14 +56,7 @@ class PhasedLSTMCell(RNNCell):
         self._period_init_min = period_init_min
         self._period_init_max = period_init_max
         self._linears = {}
-
-    @property
-    def state_size(self):
-        return LSTMStateTuple(self._num_units, self._num_units)
-
-    @property
-    def output_size(self):
-        return self._num_units
+        self._state_size, self._output_size = lstm_sizes(num_units)
 
     def _linear(self, scope, args, size):
         """One of the three `_Linear`s, made on first use under `scope`."""
@@ -137,8 +132,7 @@ class GLSTMCell(SizedRNNCell):
         self._number_of_groups = number_of_groups
         self._group_shape = [(num_proj or num_units) // number_of_groups,
                              num_units // number_of_groups]
-        self._output_size = num_proj or num_units
-        self._state_size = LSTMStateTuple(num_units, self._output_size)
+        self._state_size, self._output_size = lstm_sizes(num_units, num_proj)
         self._group_linears = [None] * number_of_groups
         self._projection = None
 
@@ -181,7 +175,7 @@ class GLSTMCell(SizedRNNCell):
         return m, LSTMStateTuple(c, m)
 
 
-class _ElementwiseRecurrentCell(LayerRNNCell):
+class _ElementwiseRecurrentCell(FixedSizes, LayerRNNCell):
     """What SRU and the Ind* cells share in TF 1.15: rank-2 inputs, `num_units` wide output
     and state, tanh unless another activation is given."""
 
@@ -190,14 +184,7 @@ class _ElementwiseRecurrentCell(LayerRNNCell):
         self.input_spec = tf_keras.layers.InputSpec(ndim=2)
         self._num_units = num_units
         self._activation = activation or tf.tanh
-
-    @property
-    def state_size(self):
-        return self._num_units
-
-    @property
-    def output_size(self):
-        return self._num_units
+        self._state_size = self._output_size = num_units
 
 
 class SRUCell(_ElementwiseRecurrentCell):
@@ -302,10 +289,7 @@ class IndyLSTMCell(_ElementwiseRecurrentCell):
         self._forget_bias = forget_bias
         self._kernel_initializer = kernel_initializer
         self._bias_initializer = bias_initializer
-
-    @property
-    def state_size(self):
-        return LSTMStateTuple(self._num_units, self._num_units)
+        self._state_size = lstm_sizes(num_units)[0]
 
     def build(self, inputs_shape):
         depth = _build_depth(inputs_shape)
@@ -331,7 +315,7 @@ class IndyLSTMCell(_ElementwiseRecurrentCell):
         return new_h, LSTMStateTuple(new_c, new_h)
 
 
-class _KerasStyleGatedCell(LayerRNNCell):
+class _KerasStyleGatedCell(FixedSizes, LayerRNNCell):
     """What MinimalRNNCell and CFNCell share in TF 1.15: Keras-style `units`, activation and
     initializers given by name or object, rank-2 inputs."""
 
@@ -343,14 +327,7 @@ class _KerasStyleGatedCell(LayerRNNCell):
         self.activation = tf_keras.activations.get(activation)
         self.kernel_initializer = tf_keras.initializers.get(kernel_initializer)
         self.bias_initializer = tf_keras.initializers.get(bias_initializer)
-
-    @property
-    def state_size(self):
-        return self.units
-
-    @property
-    def output_size(self):
-        return self.units
+        self._state_size = self._output_size = units
 
 
 class MinimalRNNCell(_KerasStyleGatedCell):
@@ -421,8 +398,7 @@ class WeightNormLSTMCell(SizedRNNCell):
         self._proj_clip = proj_clip
         self._activation = activation or tf.tanh
         self._forget_bias = forget_bias
-        self._output_size = num_proj or num_units
-        self._state_size = LSTMStateTuple(num_units, self._output_size)
+        self._state_size, self._output_size = lstm_sizes(num_units, num_proj)
 
     def _linear(self, args, output_size, bias):
         """concat(args) @ kernel (+ bias), the kernel's row block for args[k] normalised

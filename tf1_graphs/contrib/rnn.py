@@ -4,16 +4,19 @@ What TF 1.15 re-exported from core is aliased from `tf.compat.v1` (the cells, Dr
 ResidualWrapper, DeviceWrapper, static_rnn, static_bidirectional_rnn, static_state_saving_rnn)
 or from TensorFlow's own rnn module (transpose_batch_time, best_effort_input_batch_size).  The
 contrib pieces live in modules named after TF 1.15's: core_rnn_cell (projection and embedding
-wrappers), fused_rnn_cell, lstm_ops, gru_ops and rnn_cell.  The stacked bidirectional runs,
-TF 1.15's contrib/rnn/python/ops/rnn.py, are written here.  TF 1.15 pruned this namespace to
-its documented list, so cells its rnn_cell module had but did not list (LayerNormLSTMCell) are
-reached, as there, through that module: `tf1_graphs.contrib.rnn_cell`.
+wrappers), fused_rnn_cell, lstm_ops, gru_ops and rnn_cell; TF 1.15's rnn_cell module is split
+in three here (rnn_cell, more_rnn_cells, grid_rnn_cell, plus conv_lstm) and rnn_cell re-exports
+the other parts, so it holds every contrib cell as it did.  The parts the cells share are in
+_cell_parts.  The stacked bidirectional runs, TF 1.15's contrib/rnn/python/ops/rnn.py, are
+written here.  TF 1.15 pruned this namespace to its documented list, so cells its rnn_cell
+module had but did not list (LayerNormLSTMCell, MinimalRNNCell, CFNCell, WeightNormLSTMCell)
+are reached, as there, through that module: `tf1_graphs.contrib.rnn_cell`.
 """
 import tensorflow as _tf
 from tensorflow.python.ops.rnn import _best_effort_input_batch_size as best_effort_input_batch_size
 from tensorflow.python.ops.rnn import _transpose_batch_time as transpose_batch_time
-from tf_keras.src.layers.rnn.legacy_cells import LayerRNNCell
 
+from tf1_graphs.contrib._cell_parts import LayerRNNCell
 from tf1_graphs.contrib.conv_lstm import Conv1DLSTMCell, Conv2DLSTMCell, Conv3DLSTMCell, ConvLSTMCell
 from tf1_graphs.contrib.core_rnn_cell import (EmbeddingWrapper, InputProjectionWrapper,
                                               OutputProjectionWrapper)

@@ -4,83 +4,31 @@ Each cell keeps TF 1.15's signature, defaults, state layout and variable names a
 TF 1.15 checkpoint loads one to one.  The layer normalisation several cells apply is
 `tf.contrib.layers.layer_norm`'s over the last axis (epsilon 1e-12), on `gamma`/`beta`
 variables created under the gate's own scope (`input`, `transform`, `forget`, `output`, `state`).
-"""
-import math
 
+TF 1.15's module held every contrib cell; here the less-used ones are written in
+`more_rnn_cells`, `conv_lstm` and `grid_rnn_cell` and re-exported below, so that
+`rnn_cell.GridLSTMCell` and the like resolve as they did.  The parts the cells share
+(`_Linear`, the sharded variables, the layer-norm step) are in `_cell_parts`.
+"""
 import tensorflow as _tf
 from tensorflow.python.framework import op_def_registry as _op_def_registry
-from tf_keras.src.layers.rnn.legacy_cells import LayerRNNCell
 
-from tf1_graphs.contrib.core_rnn_cell import _ForwardingWrapper, _Linear, assert_like_rnncell
+from tf1_graphs.contrib._cell_parts import (
+    FixedSizes, ForwardingWrapper, LayerRNNCell, Linear, LSTMStateTuple, RNNCell, SizedRNNCell,
+    assert_like_rnncell, cell_layer_norm, concat_variable, lstm_sizes, static_depth)
+from tf1_graphs.contrib.conv_lstm import (  # noqa: F401  (re-exported, as TF 1.15's rnn_cell had them)
+    Conv1DLSTMCell, Conv2DLSTMCell, Conv3DLSTMCell, ConvLSTMCell)
+from tf1_graphs.contrib.grid_rnn_cell import (  # noqa: F401  (re-exported)
+    BidirectionalGridLSTMCell, GridLSTMCell, TimeFreqLSTMCell)
+from tf1_graphs.contrib.more_rnn_cells import (  # noqa: F401  (re-exported)
+    CFNCell, GLSTMCell, IndRNNCell, IndyGRUCell, IndyLSTMCell, MinimalRNNCell, PhasedLSTMCell,
+    SRUCell, WeightNormLSTMCell)
 
 _v1 = _tf.compat.v1
-RNNCell = _v1.nn.rnn_cell.RNNCell
-LSTMStateTuple = _v1.nn.rnn_cell.LSTMStateTuple
 _nest = _tf.nest
 
 
-def _get_sharded_variable(name, shape, dtype, num_shards):
-    """`name_0` ... `name_{n-1}`, splitting the rows of `shape`; the first ones take the remainder."""
-    if num_shards > shape[0]:
-        raise ValueError(f"Too many shards: shape={shape}, num_shards={num_shards}")
-    unit_shard_size = int(math.floor(shape[0] / num_shards))
-    remaining_rows = shape[0] - unit_shard_size * num_shards
-    return [_v1.get_variable(f"{name}_{i}", [unit_shard_size + (i < remaining_rows)] + shape[1:], dtype=dtype)
-            for i in range(num_shards)]
-
-
-def _get_concat_variable(name, shape, dtype, num_shards):
-    """A sharded variable as one tensor; the concatenation is built once per scope and collected."""
-    shards = _get_sharded_variable(name, shape, dtype, num_shards)
-    if len(shards) == 1:
-        return shards[0]
-    concat_name = name + "/concat"
-    concat_full_name = f"{_v1.get_variable_scope().name}/{concat_name}:0"
-    for value in _v1.get_collection(_v1.GraphKeys.CONCATENATED_VARIABLES):
-        if value.name == concat_full_name:
-            return value
-    concatenated = _tf.concat(shards, 0, name=concat_name)
-    _v1.add_to_collection(_v1.GraphKeys.CONCATENATED_VARIABLES, concatenated)
-    return concatenated
-
-
-def _norm(gain, shift, inputs, scope, dtype=_tf.float32):
-    """contrib's layer_norm of `inputs` over its last axis, with `scope/gamma` and `scope/beta`."""
-    shape = inputs.shape[-1:]
-    with _v1.variable_scope(scope):
-        gamma = _v1.get_variable("gamma", shape=shape, initializer=_v1.constant_initializer(gain), dtype=dtype)
-        beta = _v1.get_variable("beta", shape=shape, initializer=_v1.constant_initializer(shift), dtype=dtype)
-    with _tf.name_scope(scope + "/LayerNorm"):
-        mean, variance = _tf.nn.moments(inputs, [inputs.shape.rank - 1], keepdims=True)
-        return _tf.nn.batch_normalization(inputs, mean, variance, offset=beta, scale=gamma,
-                                          variance_epsilon=1e-12)
-
-
-def _input_depth(inputs):
-    depth = _tf.compat.dimension_value(inputs.shape.with_rank(2)[1])
-    if depth is None:
-        raise ValueError("Could not infer input size from inputs.get_shape()[-1]")
-    return depth
-
-
-class _ProjectedLSTMSizes:
-    """state_size (c, m) and output_size of an LSTM whose output may be projected to num_proj."""
-
-    def _set_sizes(self, num_units, num_proj, state_is_tuple=True):
-        output_size = num_proj or num_units
-        self._output_size = output_size
-        self._state_size = LSTMStateTuple(num_units, output_size) if state_is_tuple else num_units + output_size
-
-    @property
-    def state_size(self):
-        return self._state_size
-
-    @property
-    def output_size(self):
-        return self._output_size
-
-
-class CoupledInputForgetGateLSTMCell(_ProjectedLSTMSizes, RNNCell):
+class CoupledInputForgetGateLSTMCell(SizedRNNCell):
     """LSTM whose input gate is 1 - forget gate (Greff et al. 2015), optional peepholes and projection.
 
     Variables: `W` [in + out, 3H] (or `W_0`.. when sharded; columns j, f, o), `B` [3H],
@@ -107,7 +55,7 @@ class CoupledInputForgetGateLSTMCell(_ProjectedLSTMSizes, RNNCell):
         self._layer_norm = layer_norm
         self._norm_gain = norm_gain
         self._norm_shift = norm_shift
-        self._set_sizes(num_units, num_proj, state_is_tuple)
+        self._state_size, self._output_size = lstm_sizes(num_units, num_proj, state_is_tuple)
 
     def call(self, inputs, state):
         num_proj = self._num_proj or self._num_units
@@ -116,8 +64,8 @@ class CoupledInputForgetGateLSTMCell(_ProjectedLSTMSizes, RNNCell):
         else:
             c_prev, m_prev = state[:, :self._num_units], state[:, self._num_units:self._num_units + num_proj]
         dtype = inputs.dtype
-        depth = _input_depth(inputs)
-        weights = _get_concat_variable("W", [depth + num_proj, 3 * self._num_units], dtype,
+        depth = static_depth(inputs)
+        weights = concat_variable("W", [depth + num_proj, 3 * self._num_units], dtype,
                                        self._num_unit_shards)
         bias = _v1.get_variable("B", shape=[3 * self._num_units], initializer=_v1.zeros_initializer(),
                                 dtype=dtype)
@@ -126,7 +74,7 @@ class CoupledInputForgetGateLSTMCell(_ProjectedLSTMSizes, RNNCell):
             lstm_matrix = _tf.nn.bias_add(lstm_matrix, bias)
         j, f, o = _tf.split(lstm_matrix, 3, axis=1)
         if self._layer_norm:
-            j, f, o = (_norm(self._norm_gain, self._norm_shift, gate, name)
+            j, f, o = (cell_layer_norm(self._norm_gain, self._norm_shift, gate, name)
                        for gate, name in ((j, "transform"), (f, "forget"), (o, "output")))
         if self._use_peepholes:
             w_f_diag = _v1.get_variable("W_F_diag", shape=[self._num_units], dtype=dtype)
@@ -135,12 +83,12 @@ class CoupledInputForgetGateLSTMCell(_ProjectedLSTMSizes, RNNCell):
         forget = _tf.sigmoid(f + self._forget_bias)
         c = forget * c_prev + (1 - forget) * self._activation(j)
         if self._layer_norm:
-            c = _norm(self._norm_gain, self._norm_shift, c, "state")
+            c = cell_layer_norm(self._norm_gain, self._norm_shift, c, "state")
         if self._use_peepholes:
             o = o + w_o_diag * c
         m = _tf.sigmoid(o) * self._activation(c)
         if self._num_proj is not None:
-            projection = _get_concat_variable("W_P", [self._num_units, self._num_proj], dtype,
+            projection = concat_variable("W_P", [self._num_units, self._num_proj], dtype,
                                               self._num_proj_shards)
             m = _tf.matmul(m, projection)
             if self._proj_clip is not None:
@@ -198,13 +146,13 @@ class AttentionCellWrapper(RNNCell):
         attn_states = _tf.reshape(attn_states, [-1, self._attn_length, self._attn_size])
         input_size = self._input_size or _tf.compat.dimension_value(inputs.shape[1])
         if self._input_map is None:
-            self._input_map = _Linear([inputs, attns], input_size, True)
+            self._input_map = Linear([inputs, attns], input_size, True)
         cell_output, new_state = self._cell(self._input_map([inputs, attns]), state)
         query = _tf.concat(_nest.flatten(new_state), 1) if self._state_is_tuple else new_state
         new_attns, new_attn_states = self._attention(query, attn_states)
         with _v1.variable_scope("attn_output_projection"):
             if self._output_map is None:
-                self._output_map = _Linear([cell_output, new_attns], self._attn_size, True)
+                self._output_map = Linear([cell_output, new_attns], self._attn_size, True)
             output = self._output_map([cell_output, new_attns])
         window = _tf.reshape(_tf.concat([new_attn_states, output[:, None]], 1),
                              [-1, self._attn_length * self._attn_size])
@@ -219,7 +167,7 @@ class AttentionCellWrapper(RNNCell):
             hidden = _tf.reshape(attn_states, [-1, self._attn_length, 1, self._attn_size])
             hidden_features = _tf.nn.conv2d(hidden, k, [1, 1, 1, 1], "SAME")
             if self._query_map is None:
-                self._query_map = _Linear(query, self._attn_vec_size, True)
+                self._query_map = Linear(query, self._attn_vec_size, True)
             y = _tf.reshape(self._query_map(query), [-1, 1, 1, self._attn_vec_size])
             scores = _tf.reduce_sum(v * _tf.tanh(hidden_features + y), [2, 3])
             weights = _tf.nn.softmax(scores)
@@ -227,7 +175,7 @@ class AttentionCellWrapper(RNNCell):
             return _tf.reshape(read, [-1, self._attn_size]), attn_states[:, 1:, :]
 
 
-class HighwayWrapper(_ForwardingWrapper):
+class HighwayWrapper(ForwardingWrapper):
     """output = input * carry + cell output * transform (Srivastava et al. 2015).
 
     `carry = sigmoid(x @ carry_w + carry_b)`; transform is `1 - carry` when coupled, else its own
@@ -261,7 +209,7 @@ class HighwayWrapper(_ForwardingWrapper):
         return _nest.map_structure(self._highway, inputs, outputs), new_state
 
 
-class LayerNormBasicLSTMCell(RNNCell):
+class LayerNormBasicLSTMCell(SizedRNNCell):
     """BasicLSTMCell with layer normalisation on every gate and the cell, and recurrent dropout.
 
     Variables: `kernel` [in + H, 4H] (gates i, j, f, o); `bias` [4H] only without layer norm;
@@ -282,17 +230,10 @@ class LayerNormBasicLSTMCell(RNNCell):
         self._layer_norm = layer_norm
         self._norm_gain = norm_gain
         self._norm_shift = norm_shift
-
-    @property
-    def state_size(self):
-        return LSTMStateTuple(self._num_units, self._num_units)
-
-    @property
-    def output_size(self):
-        return self._num_units
+        self._state_size, self._output_size = lstm_sizes(num_units)
 
     def _norm(self, inp, scope, dtype):
-        return _norm(self._norm_gain, self._norm_shift, inp, scope, dtype=dtype)
+        return cell_layer_norm(self._norm_gain, self._norm_shift, inp, scope, dtype=dtype)
 
     def _linear(self, args):
         out_size = 4 * self._num_units
@@ -320,7 +261,7 @@ class LayerNormBasicLSTMCell(RNNCell):
         return new_h, LSTMStateTuple(new_c, new_h)
 
 
-class NASCell(_ProjectedLSTMSizes, LayerRNNCell):
+class NASCell(FixedSizes, LayerRNNCell):
     """The recurrent cell found by Neural Architecture Search (Zoph and Le, ICLR 2017).
 
     Variables: `recurrent_kernel` [out, 8H], `kernel` [in, 8H], `bias` [8H] only with
@@ -334,7 +275,7 @@ class NASCell(_ProjectedLSTMSizes, LayerRNNCell):
         self._num_units = num_units
         self._num_proj = num_proj
         self._use_bias = use_bias
-        self._set_sizes(num_units, num_proj)
+        self._state_size, self._output_size = lstm_sizes(num_units, num_proj)
 
     def build(self, inputs_shape):
         input_size = _tf.compat.dimension_value(_tf.TensorShape(inputs_shape).with_rank(2)[1])
@@ -370,7 +311,7 @@ class NASCell(_ProjectedLSTMSizes, LayerRNNCell):
         return new_m, LSTMStateTuple(new_c, new_m)
 
 
-class LayerNormLSTMCell(_ProjectedLSTMSizes, RNNCell):
+class LayerNormLSTMCell(SizedRNNCell):
     """LSTMCell (peepholes, cell clip, projection) with layer normalisation before the nonlinearities.
 
     Variables: `kernel` [in + out, 4H] and `bias` [4H] (created but not added under layer
@@ -392,18 +333,18 @@ class LayerNormLSTMCell(_ProjectedLSTMSizes, RNNCell):
         self._layer_norm = layer_norm
         self._norm_gain = norm_gain
         self._norm_shift = norm_shift
-        self._set_sizes(num_units, num_proj)
+        self._state_size, self._output_size = lstm_sizes(num_units, num_proj)
 
     def call(self, inputs, state):
         c_prev, m_prev = state
         dtype = inputs.dtype
-        _input_depth(inputs)
+        static_depth(inputs)
         with _v1.variable_scope(_v1.get_variable_scope(), initializer=self._initializer):
-            lstm_matrix = _Linear([inputs, m_prev], 4 * self._num_units, True)(
+            lstm_matrix = Linear([inputs, m_prev], 4 * self._num_units, True)(
                 [inputs, m_prev], add_bias=not self._layer_norm)
             i, j, f, o = _tf.split(lstm_matrix, 4, axis=1)
             if self._layer_norm:
-                i, j, f, o = (_norm(self._norm_gain, self._norm_shift, gate, name) for gate, name in
+                i, j, f, o = (cell_layer_norm(self._norm_gain, self._norm_shift, gate, name) for gate, name in
                               ((i, "input"), (j, "transform"), (f, "forget"), (o, "output")))
             if self._use_peepholes:
                 w_f_diag = _v1.get_variable("w_f_diag", shape=[self._num_units], dtype=dtype)
@@ -413,7 +354,7 @@ class LayerNormLSTMCell(_ProjectedLSTMSizes, RNNCell):
                 i = i + w_i_diag * c_prev
             c = _tf.sigmoid(f + self._forget_bias) * c_prev + _tf.sigmoid(i) * self._activation(j)
             if self._layer_norm:
-                c = _norm(self._norm_gain, self._norm_shift, c, "state")
+                c = cell_layer_norm(self._norm_gain, self._norm_shift, c, "state")
             if self._cell_clip is not None:
                 c = _tf.clip_by_value(c, -self._cell_clip, self._cell_clip)
             if self._use_peepholes:
@@ -421,13 +362,13 @@ class LayerNormLSTMCell(_ProjectedLSTMSizes, RNNCell):
             m = _tf.sigmoid(o) * self._activation(c)
             if self._num_proj is not None:
                 with _v1.variable_scope("projection"):
-                    m = _Linear(m, self._num_proj, False)(m)
+                    m = Linear(m, self._num_proj, False)(m)
                 if self._proj_clip is not None:
                     m = _tf.clip_by_value(m, -self._proj_clip, self._proj_clip)
         return m, LSTMStateTuple(c, m)
 
 
-class _GatedRNNCell(RNNCell):
+class _GatedRNNCell(SizedRNNCell):
     """What UGRNN and +RNN share: one [batch, num_units] state, an initializer for their weights, a forget bias."""
 
     def __init__(self, num_units, initializer, forget_bias, reuse):
@@ -435,14 +376,7 @@ class _GatedRNNCell(RNNCell):
         self._num_units = num_units
         self._initializer = initializer
         self._forget_bias = forget_bias
-
-    @property
-    def state_size(self):
-        return self._num_units
-
-    @property
-    def output_size(self):
-        return self._num_units
+        self._state_size = self._output_size = num_units
 
 
 class UGRNNCell(_GatedRNNCell):
@@ -457,11 +391,11 @@ class UGRNNCell(_GatedRNNCell):
         self._linear = None
 
     def call(self, inputs, state):
-        _input_depth(inputs)
+        static_depth(inputs)
         with _v1.variable_scope(_v1.get_variable_scope(), initializer=self._initializer):
             cell_inputs = _tf.concat([inputs, state], 1)
             if self._linear is None:
-                self._linear = _Linear(cell_inputs, 2 * self._num_units, True)
+                self._linear = Linear(cell_inputs, 2 * self._num_units, True)
             g_act, c_act = _tf.split(self._linear(cell_inputs), 2, axis=1)
             g = _tf.sigmoid(g_act + self._forget_bias)
             new_state = g * state + (1.0 - g) * self._activation(c_act)
@@ -484,7 +418,7 @@ class IntersectionRNNCell(_GatedRNNCell):
         self._in_projection = self._linear = None
 
     def call(self, inputs, state):
-        depth = _input_depth(inputs)
+        depth = static_depth(inputs)
         n = self._num_units
         with _v1.variable_scope(_v1.get_variable_scope(), initializer=self._initializer):
             if depth != n:
@@ -493,11 +427,11 @@ class IntersectionRNNCell(_GatedRNNCell):
                                      "num_in_proj should be set to num_units at cell init.")
                 with _v1.variable_scope("in_projection"):
                     if self._in_projection is None:
-                        self._in_projection = _Linear(inputs, n, True)
+                        self._in_projection = Linear(inputs, n, True)
                     inputs = self._in_projection(inputs)
             cell_inputs = _tf.concat([inputs, state], 1)
             if self._linear is None:
-                self._linear = _Linear(cell_inputs, 4 * n, True)
+                self._linear = Linear(cell_inputs, 4 * n, True)
             gh_act, h_act, gy_act, y_act = _tf.split(self._linear(cell_inputs), 4, axis=1)
             gh = _tf.sigmoid(gh_act + self._forget_bias)
             gy = _tf.sigmoid(gy_act + self._forget_bias)
@@ -506,7 +440,7 @@ class IntersectionRNNCell(_GatedRNNCell):
         return new_y, new_state
 
 
-class CompiledWrapper(_ForwardingWrapper):
+class CompiledWrapper(ForwardingWrapper):
     """Builds the cell's step inside an XLA JIT scope (stateful ops left out unless asked)."""
 
     def __init__(self, cell, compile_stateful=False):

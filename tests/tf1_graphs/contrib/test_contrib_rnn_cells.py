@@ -345,3 +345,23 @@ def test_bad_arguments_raise_tf_1_15_errors(graph):
         rnn_cell.AttentionCellWrapper(tf.nn.rnn_cell.BasicLSTMCell(2), 2, state_is_tuple=False)
     with pytest.raises(TypeError, match="is not an RNNCell"):
         rnn_cell.AttentionCellWrapper("not a cell", 2)
+
+
+def test_rnn_cell_holds_every_contrib_cell_as_tf115s_module_did():
+    """TF 1.15's rnn_cell module held the grid, conv and other cells written apart here;
+    its own tests reach them through it (`contrib_rnn_cell.GridLSTMCell`)."""
+    from tf1_graphs.contrib import conv_lstm, grid_rnn_cell, more_rnn_cells
+    for module in (conv_lstm, grid_rnn_cell, more_rnn_cells):
+        for name in module.__all__:
+            assert getattr(rnn_cell, name) is getattr(module, name)
+    assert not hasattr(rnn_cell, "NotACell")  # the twin: a name none of them has is not there
+
+
+def test_linear_bias_is_never_partitioned_as_in_tf115(graph):
+    """TF 1.15's `_Linear` made its bias outside the scope's partitioner; the kernel follows it."""
+    from tf1_graphs.contrib._cell_parts import Linear
+    with tf.variable_scope("s", partitioner=tf.fixed_size_partitioner(2)):
+        Linear(tf.zeros([3, 4]), 6, True)
+        tf.get_variable("twin", [6])  # the twin: a plain variable there is partitioned
+    names = sorted(v.name for v in tf.global_variables())
+    assert names == ["s/bias:0", "s/kernel/part_0:0", "s/kernel/part_1:0", "s/twin/part_0:0", "s/twin/part_1:0"]
