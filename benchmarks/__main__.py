@@ -4,6 +4,8 @@ Writes OUT/BENCH.md (the Markdown table the README quotes) and OUT/bench.json (e
 sample).  Timings never decide a test; the parity of the fast paths is tested in tests/.
 """
 import argparse
+import dataclasses
+import functools
 import json
 import os
 import subprocess
@@ -12,14 +14,11 @@ import sys
 import numpy as np
 
 from benchmarks import first_step, harness
-from benchmarks.models import (RNN_KINDS, shakespeare_step_flops, shakespeare_training_step,
-                               sine_training_step)
-from benchmarks.sizes import ShakespeareSizes, SineSizes
+from benchmarks.models import (COOKBOOK_VOCAB, RNN_KINDS, SHAKESPEARE, SINE, shakespeare_step_flops,
+                               shakespeare_training_step, sine_training_step)
 from recipes.d001_shakespeare import post as shakespeare_post
-from recipes.d001_shakespeare.recipe import FullConfig as ShakespeareConfig
 from recipes.d002_feedback import claims as feedback_claims
 from recipes.d002_feedback import post as feedback_post
-from recipes.d002_feedback.recipe import QuickConfig as FeedbackConfig
 from recipes.files import atomic_write, atomic_write_json
 from recipes.run import at_least
 from recipes.timing import summary, time_call, time_side_by_side
@@ -30,27 +29,27 @@ RNN_LABELS = {"dynamic_rnn": "dynamic_rnn(BasicLSTMCell) (posts)", "rnn_decoder"
               "block": "dynamic_rnn(LSTMBlockCell)", "fused": "LSTMBlockFusedCell"}
 
 
-def keras3(which, repeats):
-    """Keras 3's seconds per step, from a process of its own (it needs v2 behaviour)."""
-    result = subprocess.run([sys.executable, "-m", "benchmarks.keras3_lstm", which, str(repeats)], cwd=ROOT,
-                            capture_output=True, text=True, env={k: v for k, v in os.environ.items()
-                                                                 if k != "TF_USE_LEGACY_KERAS"})
+def keras3(which, config, repeats):
+    """Keras 3's seconds per step, from a process of its own (it needs v2 behaviour), at `config`'s sizes."""
+    command = [sys.executable, "-m", "benchmarks.keras3_lstm", which, json.dumps(config), str(repeats)]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
+                            env={k: v for k, v in os.environ.items() if k != "TF_USE_LEGACY_KERAS"})
     if result.returncode != 0:
         raise RuntimeError(f"keras3 benchmark failed: {result.stderr.strip().splitlines()[-1]}")
     measured = json.loads(result.stdout.strip().splitlines()[-1])
     return measured["keras"], summary(measured["samples"])
 
 
-def training_rows(name, model, build, tokens, repeats):
+def training_rows(name, which, build, keras_config, tokens, repeats):
     """Tokens per second of one training step, for every RNN kind side by side, then Keras 3."""
     steps = {}
     for kind in RNN_KINDS:
-        session, train, *feed = build(kind)
-        steps[kind] = (lambda s=session, t=train, f=(feed[0] if feed else None): s.run(t, feed_dict=f))
+        step = build(kind)
+        steps[kind] = functools.partial(step.session.run, step.model.train_op, feed_dict=step.feed)
     stats = time_side_by_side(steps, repeats)
     base = stats["dynamic_rnn"]
     rows = [harness.row(name, RNN_LABELS[k], stats[k], tokens, "tokens/s", base) for k in RNN_KINDS]
-    keras_version, keras_stats = keras3(model, repeats)
+    keras_version, keras_stats = keras3(which, keras_config, repeats)
     rows.append(harness.row(name, f"Keras {keras_version} LSTM, train_on_batch", keras_stats, tokens,
                             "tokens/s", base, note="own process, run after the others"))
     return rows, stats
@@ -58,9 +57,8 @@ def training_rows(name, model, build, tokens, repeats):
 
 def sine_generation_rows(repeats, steps=1000):
     """Answer 1's one-run-per-step loop against answer 3's while_loop, same weights and prime."""
-    config = FeedbackConfig()
-    data = feedback_post.sine_data(config.n_samples)
-    graph, answers = feedback_post.build(feedback_post.build_answers, config, data, 0)
+    data = feedback_post.sine_data(SINE.n_samples)
+    graph, answers = feedback_post.build(feedback_post.build_answers, SINE, data, 0)
     session = tf.Session(graph=graph)
     session.run(answers.init)
     stats = feedback_claims.time_generation(session, answers, data.sine[:, :1], steps, repeats)
@@ -76,7 +74,7 @@ def shakespeare_generation_rows(repeats, steps=50):
     The cookbook's sizes and vocabulary, untrained weights (the work per word does not
     depend on them); both generate `steps` greedy words from the same zero state.
     """
-    models = shakespeare_post.build_models(ShakespeareConfig(), ShakespeareSizes.vocab, 0, unrolled_steps=steps)
+    models = shakespeare_post.build_models(SHAKESPEARE, COOKBOOK_VOCAB, 0, unrolled_steps=steps)
     infer, unrolled = models.infer, models.unrolled
     session = tf.Session(graph=models.graph)
     session.run(models.init)
@@ -100,22 +98,23 @@ def shakespeare_generation_rows(repeats, steps=50):
                         baseline=stats["loop"])]
 
 
-def matmul_ceiling_rows(step_stats, repeats, sizes=ShakespeareSizes):
+def matmul_ceiling_rows(step_stats, repeats, config=SHAKESPEARE, vocab_size=COOKBOOK_VOCAB):
     """GFLOP/s of a plain matmul of the projection's shape, and the training step as a fraction of it."""
+    tokens, units = config.batch_size * config.training_seq_len, config.rnn_size
     graph = tf.Graph()
     with graph.as_default():
-        a = tf.Variable(tf.random_normal([sizes.batch * sizes.seq_len, sizes.units]))
-        b = tf.Variable(tf.random_normal([sizes.units, sizes.vocab]))
+        a = tf.Variable(tf.random_normal([tokens, units]))
+        b = tf.Variable(tf.random_normal([units, vocab_size]))
         product = tf.reduce_sum(tf.matmul(a, b))
         session = tf.Session(graph=graph)
         session.run(tf.global_variables_initializer())
-    flops = 2 * sizes.batch * sizes.seq_len * sizes.units * sizes.vocab
+    flops = 2 * tokens * units * vocab_size
     ceiling = time_call(lambda: session.run(product), repeats)
-    rows = [harness.row("FLOP rate, Shakespeare step", "plain matmul [5000,128]x[128,8009] (ceiling)",
+    rows = [harness.row("FLOP rate, Shakespeare step", f"plain matmul [{tokens},{units}]x[{units},{vocab_size}] (ceiling)",
                         ceiling, flops / 1e9, "GFLOP/s")]
     for kind, stats in step_stats.items():
         entry = harness.row("FLOP rate, Shakespeare step", RNN_LABELS[kind], stats,
-                            shakespeare_step_flops(sizes) / 1e9, "GFLOP/s", note="")
+                            shakespeare_step_flops(config, vocab_size) / 1e9, "GFLOP/s", note="")
         entry["note"] = f"{entry['median'] / rows[0]['median']:.0%} of the ceiling"
         rows.append(entry)
     return rows
@@ -141,10 +140,11 @@ def main(argv=None):
         rows += sine_generation_rows(args.repeats) + shakespeare_generation_rows(args.repeats)
     if "training" in args.only or "ceiling" in args.only:
         sine_rows, _ = training_rows("training, sine (002)", "sine", sine_training_step,
-                                     SineSizes.n_samples * SineSizes.batch, args.repeats)
+                                     dataclasses.asdict(SINE), SINE.n_samples, args.repeats)
         shakespeare_rows, step_stats = training_rows(
             "training, Shakespeare (001)", "shakespeare", shakespeare_training_step,
-            ShakespeareSizes.batch * ShakespeareSizes.seq_len, args.repeats)
+            dict(dataclasses.asdict(SHAKESPEARE), vocab_size=COOKBOOK_VOCAB),
+            SHAKESPEARE.batch_size * SHAKESPEARE.training_seq_len, args.repeats)
         rows += sine_rows + shakespeare_rows
         if "ceiling" in args.only:
             rows += matmul_ceiling_rows(step_stats, args.repeats)

@@ -6,7 +6,7 @@ Each recipe at its quick-mode sizes, except shakespeare at the cookbook's own (v
 """
 import numpy as np
 
-from benchmarks.sizes import ShakespeareSizes
+from benchmarks.models import COOKBOOK_VOCAB
 from recipes.d000_initial_state import post as initial_state_post
 from recipes.d000_initial_state.recipe import QuickConfig as InitialStateConfig
 from recipes.d001_shakespeare import post as shakespeare_post
@@ -28,9 +28,9 @@ def initial_state():
 
 
 def shakespeare():
-    models = shakespeare_post.build_models(ShakespeareConfig(), ShakespeareSizes.vocab, 0)
+    models = shakespeare_post.build_models(ShakespeareConfig(), COOKBOOK_VOCAB, 0)
     model = models.train
-    words = np.random.default_rng(0).integers(0, ShakespeareSizes.vocab, size=(model.batch_size, model.seq_len))
+    words = np.random.default_rng(0).integers(0, COOKBOOK_VOCAB, size=(model.batch_size, model.seq_len))
     with tf.Session(graph=models.graph) as session:
         session.run(models.init)
         session.run(model.train_op, {model.x_data: words, model.y_output: np.roll(words, -1, axis=1)})

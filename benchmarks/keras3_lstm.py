@@ -1,9 +1,10 @@
 """The same models written as a user would today: Keras 3, `model.train_on_batch`.
 
-Runs in its own process (`python -m benchmarks.keras3_lstm sine|shakespeare REPEATS`),
+Runs in its own process (`python -m benchmarks.keras3_lstm sine|shakespeare CONFIG REPEATS`),
 because Keras 3 needs TensorFlow's v2 behaviour, which tf1_graphs turns off for its
-whole process; so it cannot import tf1_graphs (nor its timer) and times its steps itself.
-Prints the seconds of each timed training step as JSON.
+whole process; so it cannot import tf1_graphs (nor its timer, nor the recipes' configs)
+and times its steps itself.  CONFIG is the document's config as JSON, its fields' names
+(and `vocab_size` for Shakespeare).  Prints the seconds of each timed training step as JSON.
 """
 import json
 import os
@@ -16,31 +17,32 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from benchmarks.sizes import ShakespeareSizes, SineSizes  # noqa: E402
 
-
-def sine_model(sizes=SineSizes):
-    wave = np.sin(np.linspace(0, 10, sizes.n_samples))[None, :, None].astype(np.float32)
-    model = keras.Sequential([keras.Input((sizes.n_samples, 1)), keras.layers.LSTM(sizes.units, return_sequences=True),
+def sine_model(config):
+    """The asker's model: the zero input, target the wave one step back."""
+    wave = np.sin(np.linspace(0, 10, config["n_samples"]))[None, :, None].astype(np.float32)
+    model = keras.Sequential([keras.Input((config["n_samples"], 1)),
+                              keras.layers.LSTM(config["state_size"], return_sequences=True),
                               keras.layers.Dense(1, activation="tanh")])
     model.compile(optimizer=keras.optimizers.Adam(), loss="mse")
-    return model, wave, np.roll(wave, 1)
+    return model, np.zeros_like(wave), np.roll(wave, 1)
 
 
-def shakespeare_model(sizes=ShakespeareSizes):
-    model = keras.Sequential([keras.Input((sizes.seq_len,), dtype="int32"),
-                              keras.layers.Embedding(sizes.vocab, sizes.units),
-                              keras.layers.LSTM(sizes.units, return_sequences=True),
-                              keras.layers.Dense(sizes.vocab)])
-    model.compile(optimizer=keras.optimizers.Adam(0.001, global_clipnorm=sizes.clip),
+def shakespeare_model(config):
+    vocab, batch, steps = config["vocab_size"], config["batch_size"], config["training_seq_len"]
+    model = keras.Sequential([keras.Input((steps,), dtype="int32"),
+                              keras.layers.Embedding(vocab, config["embedding_size"]),
+                              keras.layers.LSTM(config["rnn_size"], return_sequences=True),
+                              keras.layers.Dense(vocab)])
+    model.compile(optimizer=keras.optimizers.Adam(config["learning_rate"], global_clipnorm=config["max_grad_norm"]),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    words = np.random.default_rng(0).integers(0, sizes.vocab, size=(sizes.batch, sizes.seq_len))
+    words = np.random.default_rng(0).integers(0, vocab, size=(batch, steps))
     return model, words, np.roll(words, -1, axis=1)
 
 
-def main(which, repeats, warmup=2):
+def main(which, config, repeats, warmup=2):
     keras.utils.set_random_seed(0)
-    model, x, y = {"sine": sine_model, "shakespeare": shakespeare_model}[which]()
+    model, x, y = {"sine": sine_model, "shakespeare": shakespeare_model}[which](config)
     seconds = []
     for step in range(warmup + repeats):  # the first calls trace and compile the train function
         start = time.perf_counter()
@@ -50,4 +52,4 @@ def main(which, repeats, warmup=2):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]))
+    main(sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3]))

@@ -22,10 +22,12 @@ class LSTMModel:
 
     The original's inference model unrolls one step (`infer_steps=1`), so `rnn_decoder`
     never calls its loop function; `infer_steps > 1` builds the graph that does, to show
-    what the loop function would have generated.
+    what the loop function would have generated.  `rnn` runs the cell over the steps, called
+    as the original calls `rnn_decoder`; the benchmarks pass other ways of running it.
     """
 
-    def __init__(self, config, vocab_size, infer_sample=False, infer_steps=1):
+    def __init__(self, config, vocab_size, infer_sample=False, infer_steps=1,
+                 rnn=tf.contrib.legacy_seq2seq.rnn_decoder):
         self.vocab_size = vocab_size
         self.rnn_size = config.rnn_size
         self.batch_size, self.seq_len = ((1, infer_steps) if infer_sample
@@ -51,7 +53,7 @@ class LSTMModel:
             best_word = tf.stop_gradient(tf.argmax(tf.matmul(prev_output, W) + b, 1))
             return tf.nn.embedding_lookup(embedding_mat, best_word)
 
-        outputs, self.final_state = tf.contrib.legacy_seq2seq.rnn_decoder(
+        outputs, self.final_state = rnn(
             step_inputs, self.initial_state, self.lstm_cell,
             loop_function=feed_back_argmax if infer_sample else None)
         # [batch, seq * rnn] -> [batch * seq, rnn]: row b * seq + t, the order of y_output reshaped to [-1]
