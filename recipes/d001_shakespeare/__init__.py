@@ -1,0 +1,1 @@
+"""Document 001: the TensorFlow Machine Learning Cookbook's Shakespeare word LSTM (blog notes, in Chinese)."""
