@@ -33,8 +33,8 @@ def normalise(text):
     return re.sub(r"\s+", " ", text).strip()
 
 
-def occurs(quote, seed_text):
-    return normalise(quote) in normalise(seed_text)
+def occurs(quote, text):
+    return normalise(quote) in normalise(text)
 
 
 def load_post_words(folder):
@@ -85,7 +85,7 @@ def emitted_claim_ids():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Call) and makes_a_claim(node)):
                 continue
-            pattern = as_pattern(id_argument(node)) if id_argument(node) is not None else None
+            pattern = as_pattern(id_argument(node))
             if pattern is None:
                 continue
             owners = [folder for folder, (_, name) in DOCUMENTS.items() if name in relative]
