@@ -39,7 +39,7 @@ OURS = {
         "in the notes"),
     "checkpoint-samples-like-training": (
         "the notes show no checkpoints; ours, for the cookbook's saver and our `sample` command"),
-    "resume-equals-unbroken-run": "ours: the suite's --resume, which neither the notes nor the cookbook have",
+    "resume-equals-unbroken-run": "the suite's --resume, which neither the notes nor the cookbook have",
 }
 
 _RECORDED_RUN = "FACTS.md, 'Recorded run (TF 1.0)' (the cookbook's run; not in the notes)"

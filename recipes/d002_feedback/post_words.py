@@ -56,7 +56,7 @@ OURS = {
     "answer3-original-reshape-mixes-rows": (
         "the post only links the gist; the final reshape is in the gist's code, which the post does not "
         "show (FACTS.md)"),
-    "answer3-transpose-fixes-batch": "ours: the fix for the gist's reshape, which the post does not show",
+    "answer3-transpose-fixes-batch": "the fix for the gist's reshape, which the post does not show",
 }
 
 # what the post recorded about its own runs, and what of ours stands beside it

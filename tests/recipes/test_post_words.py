@@ -5,7 +5,8 @@ repository.  A quote counts as found when it occurs in its seed after both are w
 normalised (every run of whitespace becomes one space), so line breaks and indentation in the
 post do not matter, and nothing else is forgiven.  The claim ids are read from the code itself
 (the first argument of every check_*/Claim call), so a new claim without a quote or an "ours"
-reason fails here, and so does a quote for a claim the code no longer makes.
+reason fails here, and so does a quote for a claim the code no longer makes.  The checks that own
+the ids live in `recipes/dNNN_*/claims.py`; some hand the id to a shared helper of their module.
 """
 import ast
 import importlib.util
@@ -52,10 +53,17 @@ def seed_text(folder):
     return path.read_text(encoding="utf-8")
 
 
-def makes_a_claim(call):
-    """check_that(...), m.check_still_zero(...), _check_same(...), Claim(...): not checkpoint_path(...)."""
+def claim_helpers(tree):
+    """The module's own functions whose first parameter is `id`: _still_zero(id, source, ...) makes a claim."""
+    return {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+            and node.args.args and node.args.args[0].arg == "id"}
+
+
+def makes_a_claim(call, helpers=()):
+    """check_that(...), m.check_still_zero(...), _check_same(...), Claim(...), a helper taking an id first:
+    not checkpoint_path(...)."""
     name = getattr(call.func, "id", None) or getattr(call.func, "attr", "")
-    return name == "Claim" or re.match(r"_?check_", name) is not None
+    return name == "Claim" or name in helpers or re.match(r"_?check_", name) is not None
 
 
 def id_argument(call):
@@ -82,8 +90,10 @@ def emitted_claim_ids():
         if path.name == "post_words.py":
             continue
         relative = path.relative_to(ROOT).as_posix()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not (isinstance(node, ast.Call) and makes_a_claim(node)):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        helpers = claim_helpers(tree)
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and makes_a_claim(node, helpers)):
                 continue
             pattern = as_pattern(id_argument(node))
             if pattern is None:
