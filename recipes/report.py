@@ -1,4 +1,5 @@
-"""REPORT.md: every recipe's claims with verdicts, its deviations from the original, its plots.
+"""REPORT.md: a paragraph per document, then every recipe's claims with verdicts beside the post's own
+words, the original's recorded numbers beside ours, its deviations from the original, its plots.
 
 Built only from the claims.json files the runs wrote, so `python -m recipes report`
 can rebuild it from an output folder without running anything again.
@@ -50,9 +51,9 @@ def passed_line(result):
 def summaries(results):
     """Per document, the post's summary paragraph and this run's count, for the top of the report."""
     lines = []
-    for r in results.values():
+    for name, r in results.items():
         if r.get("summary"):
-            lines += ["", f"**{r['document']}** {r['summary']} *This run: {passed_line(r)}.*"]
+            lines += ["", f"**{r['document'][:3]}, `{name}`.** {r['summary']} *This run: {passed_line(r)}.*"]
     return ["", "## The documents in one paragraph each"] + lines if lines else []
 
 

@@ -256,7 +256,8 @@ def plot_loss(run, trainer, config):
         off_scale = (f"the recorded TF 1.0 run is not drawn: its {claims.RECORDED_LAST_ITERATION} iterations "
                      f"(points at {', '.join(map(str, claims.RECORDED_LOSS))}) are off this plot's scale of "
                      f"{len(losses)}, on another vocabulary; see --full")
-        ax.text(0.02, 0.02, off_scale.replace(": ", ":\n", 1), transform=ax.transAxes, color="red", fontsize=8)
+        ax.text(0.98, 0.78, off_scale.replace(": ", ":\n", 1), transform=ax.transAxes, color="red", fontsize=8,
+                ha="right", va="top")
         note = "; " + off_scale
     ax.set_title("Sequence to Sequence Loss")
     ax.set_xlabel("Generation (iteration)")
