@@ -19,6 +19,8 @@ class Claim:
     expected: str
     observed: str
     passed: bool
+    quote: dict = None  # the post's words it tests: {"text": as posted, "english": a rendering}
+    ours: str = None    # or, for a claim the post does not make, why it is ours
 
     @property
     def verdict(self):
@@ -30,6 +32,16 @@ class Claim:
     @classmethod
     def from_dict(cls, data):
         return cls(**{k: v for k, v in data.items() if k != "verdict"})
+
+
+def with_post_words(claim, words):
+    """`claim` with its quote or "ours" reason from a document's post_words module (None: no document)."""
+    if words is not None:
+        if claim.id in words.QUOTES:
+            text, english = words.QUOTES[claim.id]
+            claim.quote = {"text": text, "english": english}
+        claim.ours = words.OURS.get(claim.id)
+    return claim
 
 
 def max_abs_diff(actual, desired):

@@ -1,4 +1,5 @@
-"""REPORT.md: every recipe's claims with verdicts, its deviations from the original, its plots.
+"""REPORT.md: a paragraph per document, then every recipe's claims with verdicts beside the post's own
+words, the original's recorded numbers beside ours, its deviations from the original, its plots.
 
 Built only from the claims.json files the runs wrote, so `python -m recipes report`
 can rebuild it from an output folder without running anything again.
@@ -41,6 +42,55 @@ def command_line(name, result):
     return " ".join(words)
 
 
+def passed_line(result):
+    """'n of m claims passed (quick mode)': the live count a summary is followed by."""
+    passed = sum(c["passed"] for c in result["claims"])
+    return f"{passed} of {len(result['claims'])} claims passed ({result['mode']} mode)"
+
+
+def summaries(results):
+    """Per document, the post's summary paragraph and this run's count, for the top of the report."""
+    lines = []
+    for name, r in results.items():
+        if r.get("summary"):
+            lines += ["", f"**{r['document'][:3]}, `{name}`.** {r['summary']} *This run: {passed_line(r)}.*"]
+    return ["", "## The documents in one paragraph each"] + lines if lines else []
+
+
+def post_words(claim):
+    """The report's cell for what a claim tests: the post's words with their English, or why it is ours."""
+    if claim.get("quote"):
+        return f"“{claim['quote']['text']}” *{claim['quote']['english']}*"
+    return f"ours: {claim['ours']}" if claim.get("ours") else ""
+
+
+def recorded_beside(result, beside):
+    """Our value beside a recorded one: a claim's observation and verdict, or a measurement's value."""
+    if beside.startswith("measurement: "):
+        label = beside[len("measurement: "):]
+        return next((m["value"] for m in result.get("measurements", []) if m["label"] == label),
+                    f"not measured in {result['mode']} mode")
+    claim = next((c for c in result["claims"] if c["id"] == beside), None)
+    if claim is None:
+        return f"`{beside}` is not checked in {result['mode']} mode"
+    return f"{claim['observed']} (`{beside}`: **{claim['verdict']}**)"
+
+
+def recorded_table(result):
+    """What the original recorded, where, and ours beside it; in quick mode, why a row is not comparable."""
+    if not result.get("recorded"):
+        return []
+    lines = ["", "What the original recorded, beside ours:", "",
+             "| what | original | where | ours | comparable? |", "|---|---|---|---|---|"]
+    for entry in result["recorded"]:
+        comparable = "yes" if result["mode"] == "full" or entry["comparable_in_quick"] else \
+            f"not in quick mode: {entry['why_not']}"
+        lines.append("| " + " | ".join(_cell(text) for text in (
+            entry["what"], entry["original"], entry["where"], recorded_beside(result, entry["beside"]),
+            comparable)) + " |")
+    return lines
+
+
 def render(results, errors=None):
     """The report's Markdown; `errors` maps a recipe that crashed to its one-line error."""
     errors = errors or {}
@@ -51,15 +101,17 @@ def render(results, errors=None):
         lines.append(f"| {r['document']} | `{name}` | {r['mode']} | {passed} / {len(r['claims'])} |")
     for name, message in errors.items():
         lines.append(f"| | `{name}` | | ERROR: {_cell(message)} |")
+    lines += summaries(results)
     for name, r in results.items():
         lines += ["", f"## {r['title']}", "",
                   f"Document `{r['document']}`: {r['source']}.  Run: `{command_line(name, r)}`.", "",
-                  "| claim | source | statement | how checked | expected | observed | verdict |",
-                  "|---|---|---|---|---|---|---|"]
+                  "| claim | source | statement | the post's words | how checked | expected | observed | verdict |",
+                  "|---|---|---|---|---|---|---|---|"]
         for c in r["claims"]:
-            lines.append("| " + " | ".join(_cell(c[k]) for k in (
-                "id", "source", "statement", "method", "expected", "observed")) +
+            lines.append("| " + " | ".join(_cell(text) for text in (
+                c["id"], c["source"], c["statement"], post_words(c), c["method"], c["expected"], c["observed"])) +
                 f" | **{c['verdict']}** |")
+        lines += recorded_table(r)
         if r.get("measurements"):
             lines += ["", "Measurements (reported, not pass/fail):", ""]
             lines += [f"- {m['label']}: {m['value']}" for m in r["measurements"]]

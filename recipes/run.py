@@ -5,11 +5,13 @@ A recipe module (recipes/dNNN_*/recipe.py) defines NAME, DOCUMENT, TITLE, SOURCE
 so every run leaves the same set of files: log.txt, claims.json, *.png, graphs/<label>/.
 """
 import argparse
+import importlib
 import io
 import os
 import shutil
 
-from recipes.claims import Claim
+from recipes import FOLDERS
+from recipes.claims import Claim, with_post_words
 from recipes.files import atomic_write, atomic_write_json
 
 
@@ -26,6 +28,11 @@ def at_least(minimum, most=None):
             raise argparse.ArgumentTypeError(f"expected a number <= {most}, got {value}")
         return value
     return parse
+
+
+def post_words(name):
+    """The document's own words (quotes, recorded numbers, summary: plain data), or None for no document."""
+    return importlib.import_module(f"recipes.{FOLDERS[name]}.post_words") if name in FOLDERS else None
 
 
 def shortened(quick_config, full_config):
@@ -48,6 +55,7 @@ class Run:
         self.claims = []
         self.plots = []
         self.measurements = []
+        self.words = post_words(name)
         os.makedirs(self.dir, exist_ok=True)
         self._log = open(os.path.join(self.dir, "log.txt"), "a")  # appended: a failed re-run loses nothing
 
@@ -69,7 +77,7 @@ class Run:
     def claim(self, claim):
         """Record a checked claim and show its verdict as it happens."""
         assert isinstance(claim, Claim), claim
-        self.claims.append(claim)
+        self.claims.append(with_post_words(claim, self.words))
         self.log(f"[{claim.verdict}] {claim.id}: {claim.observed} (expected {claim.expected})")
         return claim
 
@@ -108,7 +116,8 @@ class Run:
         self._log.close()
 
     def finish(self, module):
-        """Write claims.json: the claims, the recipe's deviations and plots, for the report."""
+        """Write claims.json: the claims, the recipe's deviations and plots, and the post's summary and
+        recorded numbers, for the report (copied, so that a result folder stands alone)."""
         atomic_write_json(self.path("claims.json"), {
             "recipe": self.name, "document": module.DOCUMENT, "title": module.TITLE,
             "source": module.SOURCE, "mode": self.mode, "seed": self.seed, "cell": self.cell,
@@ -116,6 +125,7 @@ class Run:
             "deviations": list(module.DEVIATIONS), "plots": self.plots,
             "measurements": self.measurements,
             "claims": [c.to_dict() for c in self.claims],
+            "summary": getattr(self.words, "SUMMARY", None), "recorded": getattr(self.words, "RECORDED", []),
         })
 
     @property

@@ -114,11 +114,15 @@ def gradient_gap_from_overwritten_state(sess, model, inputs, targets, start_stat
 # ---------------------------------------------------------------------------- the checks, one per claim
 
 def check_question_init_no_gradient(loss, init_state):
-    return _no_gradient_path("question-init-no-gradient", QUESTION, loss, init_state)
+    return _no_gradient_path(
+        "question-init-no-gradient", QUESTION,
+        "the loss has no gradient path to the trainable initial state (init_c, init_h)", loss, init_state)
 
 
 def check_question_init_stays_zero(init_values):
-    return _still_zero("question-init-stays-zero", QUESTION, init_values)
+    return _still_zero(
+        "question-init-stays-zero", QUESTION, "after training, the initial-state variables are still exactly all zeros",
+        init_values)
 
 
 def check_a0_initial_state_moves(before, after):
@@ -170,11 +174,15 @@ def check_a1_model_phase_freezes_state(effect):
 
 
 def check_a2_init_no_gradient(loss, init_state):
-    return _no_gradient_path("a2-init-no-gradient", ANSWER2, loss, init_state)
+    return _no_gradient_path(
+        "a2-init-no-gradient", ANSWER2, "answer 2 claims nothing about the initial state; its graph, like the "
+        "question's, gives the loss no gradient path to the trainable init_c, init_h", loss, init_state)
 
 
 def check_a2_init_stays_zero(init_values):
-    return _still_zero("a2-init-stays-zero", ANSWER2, init_values)
+    return _still_zero(
+        "a2-init-stays-zero", ANSWER2, "answer 2 claims nothing about the initial state; in its graph, like the "
+        "question's, init_c, init_h are still exactly all zeros after training", init_values)
 
 
 def check_a2_state_carries_over(chunked, unbroken):
@@ -185,22 +193,20 @@ def check_a2_state_carries_over(chunked, unbroken):
 
 # ---------------------------------------------------------------------------- the rules the checks share
 
-def _no_gradient_path(id, source, loss, init_state):
+def _no_gradient_path(id, source, statement, loss, init_state):
     """PASS when tf.gradients finds no path from `loss` to any variable of `init_state`."""
     with loss.graph.as_default():
         gradients = tf.gradients(loss, list(init_state))
     observed = ["None" if g is None else "a gradient tensor" for g in gradients]
     return check_that(
-        id, source, "the loss has no gradient path to the trainable initial state (init_c, init_h)",
-        "tf.gradients(total_loss, [init_c, init_h])", "[None, None]", f"[{', '.join(observed)}]",
-        all(g is None for g in gradients))
+        id, source, statement, "tf.gradients(total_loss, [init_c, init_h])", "[None, None]",
+        f"[{', '.join(observed)}]", all(g is None for g in gradients))
 
 
-def _still_zero(id, source, init_values):
+def _still_zero(id, source, statement, init_values):
     """PASS when the initial state after training is exactly all zeros, as the asker saw."""
     return check_bit_exact(
-        id, source, "after training, the initial-state variables are still exactly all zeros",
-        np.stack(init_values), np.zeros_like(np.stack(init_values)))
+        id, source, statement, np.stack(init_values), np.zeros_like(np.stack(init_values)))
 
 
 def _step_changes_only(id, source, statement, effect, changed, frozen):

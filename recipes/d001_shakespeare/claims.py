@@ -7,6 +7,8 @@ from recipes.claims import check_bit_exact, check_close, check_that
 from recipes.d001_shakespeare.data import encode_prime
 
 SOURCE = "001, the cookbook's implementing_lstm"
+RECORDED_RUN = "the cookbook's recorded TF 1.0 run (FACTS.md), not in 001's notes"
+OURS_CHECKPOINTS = "ours, on 001's code: the notes show no checkpoint"
 
 # The recorded TF 1.0 run (FACTS.md): loss at iteration 10, 50 and 500, and the band it stays in
 # from epoch 3 to the end (iteration 1810); 'to be or not to be' first seen around iteration 750.
@@ -137,7 +139,7 @@ def check_recorded_curve(losses, iterations_per_epoch):
     near = all(abs(points.get(it, math.inf) - value) <= LOSS_TOLERANCE[it] for it, value in RECORDED_LOSS.items())
     in_band = low - LATE_BAND_SLACK <= late_median <= high + LATE_BAND_SLACK
     return check_that(
-        "loss-curve-like-recorded-run", SOURCE,
+        "loss-curve-like-recorded-run", RECORDED_RUN,
         "The loss is about 9.9 at iteration 10, 8.1 at 50, 6.3 at 500, and 5.5 to 6.1 from epoch 3 on",
         "our loss at iterations 10, 50, 500 and the median from epoch 3 on, against the recorded run",
         expected=(", ".join(f"{it}: {v} +- {LOSS_TOLERANCE[it]}" for it, v in RECORDED_LOSS.items()) +
@@ -191,7 +193,7 @@ def check_in_graph_sampling(loop_texts, feed_texts, steps):
 def check_restored_samples(restored_texts, trained_texts, iteration):
     same = restored_texts == trained_texts
     return check_that(
-        "checkpoint-samples-like-training", SOURCE,
+        "checkpoint-samples-like-training", OURS_CHECKPOINTS,
         "Sampling from the saved checkpoint generates exactly what the training process generated",
         f"the latest checkpoint (iteration {iteration}) and vocab.pkl read back into a new graph and session "
         "(the code of the `sample` verb) against the training session's samples after its last iteration",
@@ -209,7 +211,7 @@ def _flatten(losses, weights):
 def check_resume(unbroken, resumed, from_iteration):
     """`unbroken` and `resumed` are (losses, {variable name: value}) at the end of training."""
     claim = check_bit_exact(
-        "resume-equals-unbroken-run", SOURCE,
+        "resume-equals-unbroken-run", OURS_CHECKPOINTS,
         "Training interrupted at a checkpoint and resumed gives the same weights and losses as one unbroken run",
         _flatten(*resumed), _flatten(*unbroken),
         method=f"a new graph and session resumed from the checkpoint at iteration {from_iteration} and trained to "
@@ -223,7 +225,7 @@ def check_to_be(samples, final_text, be_rank, prime_text="to be or not to"):
     """`be_rank`: (rank, probability) of 'be' after the prime at the end, to show how near a miss was."""
     first = next((iteration for iteration, text in samples if continues_with(text, prime_text, "be")), None)
     return check_that(
-        "to-be-or-not-to-be", SOURCE,
+        "to-be-or-not-to-be", RECORDED_RUN,
         f"'{prime_text}' is continued with 'be' (the recorded run first said so around iteration "
         f"{RECORDED_TO_BE_ITERATION})",
         "the greedy samples printed every eval_every iterations and after the last one",

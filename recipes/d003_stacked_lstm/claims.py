@@ -279,7 +279,8 @@ def check_gru_combined_gates(run, config):
     expected = expected_gru_variables(config)
     return check_that(
         "a0-gru-combined-gate-matrix", ANSWER,
-        "A GRU combines its gates into one big matrix (one weight matrix and one bias for all gates).",
+        "A GRU combines its reset and update gates into one matrix (one kernel and one bias for both); "
+        "its candidate keeps a kernel and bias of its own.",
         "names and shapes of a GRUCell's tf.trainable_variables()",
         _show(expected), _show(run.variables), run.variables == expected)
 

@@ -5,10 +5,11 @@ import types
 import numpy as np
 import pytest
 
+from recipes import RECIPES
 from recipes.__main__ import EXIT_USAGE, build_parser, run_recipe
 from recipes.claims import Claim, check_bit_exact, check_close, check_that
-from recipes.report import load_results, render
-from recipes.run import Run, matplotlib_figure
+from recipes.report import _cell, load_results, render
+from recipes.run import Run, matplotlib_figure, post_words
 
 
 def _fake_recipe(claims):
@@ -49,7 +50,7 @@ def test_run_writes_log_claims_plots_and_the_report(tmp_path, capsys):
     assert "hello" in (tmp_path / "fake" / "log.txt").read_text()
     report = render(load_results(str(tmp_path), ["fake"]), errors={"other": "ValueError: boom"})
     assert "| 999_fake.txt | `fake` | quick | 1 / 2 |" in report
-    assert "| bad | 999, answer 1 | it fails | ran it | no | yes | **FAIL** |" in report
+    assert "| bad | 999, answer 1 | it fails |  | ran it | no | yes | **FAIL** |" in report
     assert "- none really" in report and "![a line](fake/line.png)" in report
     assert "steps per second: 12.5" in report and "ERROR: ValueError: boom" in report
 
@@ -142,3 +143,51 @@ def test_quick_mode_names_every_setting_it_shortens():
 
     assert shortened(Quick, Full) == "steps 10 (full: 1000)"
     assert shortened(Full, Full) == "nothing"
+
+
+def _document_run(tmp_path, name, claims=()):
+    """A quick run of document `name` with the given claims, finished into claims.json; the report's Markdown."""
+    run = Run(name, str(tmp_path), echo=False)
+    for claim in claims:
+        run.claim(claim)
+    run.finish(types.SimpleNamespace(DOCUMENT=f"{name}.txt", TITLE=name, SOURCE="a post", DEVIATIONS=[]))
+    run.close()
+    return run, render(load_results(str(tmp_path), [name]))
+
+
+def test_a_claim_carries_its_quote_or_ours_reason_into_claims_json_and_the_report(tmp_path):
+    quoted = check_that("question-init-stays-zero", "000, question", "stays zero", "ran it", "0", "0", True)
+    ours = check_that("a2-init-stays-zero", "000, answer 2", "stays zero too", "ran it", "<", "<", True)
+    run, report = _document_run(tmp_path, "initial_state", [quoted, ours])
+    text, english = post_words("initial_state").QUOTES["question-init-stays-zero"]
+    assert quoted.quote == {"text": text, "english": english} and quoted.ours is None
+    assert ours.quote is None and ours.ours == post_words("initial_state").OURS["a2-init-stays-zero"]
+    saved = json.loads((tmp_path / "initial_state" / "claims.json").read_text())
+    assert [Claim.from_dict(c) for c in saved["claims"]] == [quoted, ours]
+    assert f"| stays zero | \u201c{text}\u201d *{english}* |" in report
+    assert f"| stays zero too | ours: {_cell(ours.ours)} |" in report
+
+
+def missing_recorded(report, recorded, mode="quick"):
+    """The recorded originals (and, in quick mode, the reasons they are not comparable) the report lacks."""
+    wanted = [entry["original"] for entry in recorded]
+    wanted += [entry["why_not"] for entry in recorded if mode == "quick" and not entry["comparable_in_quick"]]
+    return [text for text in wanted if _cell(text) not in report]
+
+
+@pytest.mark.parametrize("name", RECIPES)
+def test_the_quick_report_shows_the_originals_numbers_and_the_summary(tmp_path, name):
+    """With no claim at all (the --full ones are absent in quick mode) every recorded row still prints."""
+    _, report = _document_run(tmp_path, name)
+    words = post_words(name)
+    assert missing_recorded(report, words.RECORDED) == []
+    assert f"{words.SUMMARY} *This run: 0 of 0 claims passed (quick mode).*" in report
+    assert "is not checked in quick mode" in report or all(
+        entry["beside"].startswith("measurement: ") for entry in words.RECORDED)
+
+
+def test_broken_twin_a_recorded_number_the_report_lacks_is_caught(tmp_path):
+    _, report = _document_run(tmp_path, "shakespeare")
+    recorded = post_words("shakespeare").RECORDED
+    altered = [dict(recorded[0], original="9.98")] + recorded[1:]
+    assert missing_recorded(report, altered) == ["9.98"]
