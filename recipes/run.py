@@ -136,7 +136,7 @@ class Run:
         atomic_write_json(self.path("claims.json"), {
             "recipe": self.name, "document": module.DOCUMENT, "title": module.TITLE,
             "source": module.SOURCE, "mode": self.mode, "seed": self.seed, "cell": self.cell,
-            "options": {k: v for k, v in self.options.items() if v not in (None, False)},
+            "options": {k: v for k, v in self.options.items() if v not in (None, False) and k != "overwrite"},
             "deviations": list(module.DEVIATIONS), "plots": self.plots,
             "measurements": self.measurements,
             "claims": [c.to_dict() for c in self.claims],

@@ -213,7 +213,8 @@ def check_sampling(run, trainer, primes):
     trained = [trainer.sample(prime) for prime in primes]
     for sentence in trained:
         run.log(sentence)
-    sampler = training.CheckpointSampler(run.dir, seed=run.seed, unrolled_steps=trainer.config.sample_words)
+    sampler = training.CheckpointSampler(run.dir, seed=run.seed, unrolled_steps=trainer.config.sample_words,
+                                         log=run.log)
     restored = [sampler.sample(prime) for prime in primes]
     run.claim(claims.check_restored_samples(restored, trained, sampler.iteration))
     in_graph = [sampler.sample_in_graph(prime) for prime in primes]

@@ -296,8 +296,8 @@ class CheckpointSampler:
     many-step twin (under reuse) lets rnn_decoder call the loop function, for the check.
     """
 
-    def __init__(self, out_dir, seed=0, unrolled_steps=0):
-        self.checkpoint = latest_checkpoint(out_dir)
+    def __init__(self, out_dir, seed=0, unrolled_steps=0, log=print):
+        self.checkpoint = latest_checkpoint(out_dir, log)
         progress, saved_config, saved_vocab = read_checkpoint_state(self.checkpoint)
         self.ix2vocab, self.vocab2ix = load_vocab(out_dir)
         if saved_vocab != self.vocab2ix:

@@ -17,7 +17,7 @@ import pytest
 
 import recipes.files
 from recipes import UserError
-from recipes.__main__ import EXIT_INTERRUPTED, EXIT_USAGE, build_parser, main
+from recipes.__main__ import EXIT_INTERRUPTED, EXIT_USAGE, build_parser, main, run_recipe
 from recipes.d001_shakespeare import claims as shakespeare_claims
 from recipes.d001_shakespeare import data, recipe as shakespeare, training
 from recipes.d003_stacked_lstm import recipe as stacked_lstm
@@ -80,6 +80,13 @@ def test_help_states_what_overwrite_and_resume_do(capsys):
     assert "--overwrite" in capsys.readouterr().out.replace("\n", " ")
 
 
+def test_overwrite_is_not_recorded_as_part_of_the_command_that_reproduces_a_result(tmp_path, monkeypatch):
+    quick_recipe(monkeypatch, lambda run: None)
+    args = build_parser({"stacked_lstm": stacked_lstm}).parse_args(["all", "--out", str(tmp_path), "--overwrite"])
+    run_recipe(stacked_lstm, args, echo=False)  # as `all` runs each recipe
+    assert json.loads((tmp_path / "stacked_lstm" / "claims.json").read_text())["options"] == {}
+
+
 def test_ctrl_c_does_not_claim_the_results_are_complete(tmp_path, monkeypatch, capsys):
     def interrupted(run):
         raise KeyboardInterrupt
@@ -120,6 +127,31 @@ def test_a_full_disk_while_saving_a_checkpoint_is_one_line(tmp_path):
     dataset = types.SimpleNamespace(vocab2ix={"unknown": 0}, ix2vocab={0: "unknown"})
     with pytest.raises(UserError, match=r"cannot save checkpoint .*model-5: .*No space left on device"):
         training.save_checkpoint(None, models, str(tmp_path), training.Progress(iteration=6), {}, dataset, print)
+
+
+def test_a_full_disk_under_log_txt_is_one_line_and_the_run_still_closes(tmp_path, monkeypatch, capsys):
+    def full_log(run):
+        def refuse(*args):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        monkeypatch.setattr(run, "_log", types.SimpleNamespace(name=run._log.name, write=refuse, flush=refuse,
+                                                               close=refuse))
+        run.log("one more line")
+    quick_recipe(monkeypatch, full_log)
+    assert main(["run", "stacked_lstm", "--out", str(tmp_path)]) == EXIT_USAGE
+    line = one_error_line(capsys.readouterr().err)
+    assert str(tmp_path / "stacked_lstm" / "log.txt") in line and "No space left on device" in line
+
+
+def test_a_graph_the_disk_refuses_is_one_line(tmp_path, monkeypatch):
+    from tf1_graphs import tf
+
+    def read_only(logdir, graph=None):
+        raise tf.errors.PermissionDeniedError(None, None, f"{logdir}; Read-only file system")
+    monkeypatch.setattr(tf.summary, "FileWriter", read_only)
+    run = Run("stacked_lstm", str(tmp_path), echo=False)
+    with pytest.raises(UserError, match=r"cannot write .*graphs.*train: .*Read-only file system"):
+        run.write_graph(tf.Graph(), "train")
+    run.close()
 
 
 @pytest.mark.parametrize("code,cause", [(errno.EROFS, "Read-only file system"), (errno.EACCES, "Permission denied")])
