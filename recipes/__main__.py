@@ -39,7 +39,8 @@ class Parser(argparse.ArgumentParser):
 def add_common(parser):
     parser.add_argument("--seed", type=at_least(0, most=2**32 - 1), default=0,
                         help="seed for Python, NumPy and the graphs (default 0): same seed, same numbers")
-    parser.add_argument("--out", type=output_folder, default="out", help="output folder (default ./out); each recipe writes OUT/NAME/")
+    parser.add_argument("--out", type=output_folder, default="out",
+                        help="output folder (default ./out); each recipe writes OUT/NAME/")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--quick", dest="full", action="store_false",
                       help="small, fast settings (the default); the recipe says what it shortened")

@@ -106,7 +106,8 @@ def is_intact(checkpoint):
 
 def on_disk(out_dir):
     """The intact checkpoints in out_dir by their files, whatever the index says, oldest first."""
-    found = [path[:-len(".index")] for path in glob.glob(os.path.join(glob.escape(out_dir), f"{CHECKPOINT_PREFIX}-*.index"))]
+    pattern = os.path.join(glob.escape(out_dir), f"{CHECKPOINT_PREFIX}-*.index")
+    found = [path[:-len(".index")] for path in glob.glob(pattern)]
     intact = [c for c in found if c.rsplit("-", 1)[1].isdigit() and is_intact(c)]
     return sorted(intact, key=checkpoint_iteration)
 
@@ -135,13 +136,13 @@ def latest_checkpoint(out_dir, log=print):
            f"{os.path.basename(missing_file(listed[-1]))} is missing" if listed else
            f"{index} is unreadable" if os.path.exists(index) else f"{index} is missing")
     intact = on_disk(out_dir)
-    if not intact:
-        train = f"`python -m recipes run shakespeare --out {os.path.dirname(out_dir.rstrip(os.sep)) or '.'}`"
-        raise UserError(f"{why}, and no intact checkpoint is on disk: train again with {train[:-1]} --overwrite`"
-                        if listed or
-                        os.path.exists(index) else f"no checkpoint in {out_dir}: train first with {train}")
-    log(f"{why}: using the newest intact checkpoint on disk, {os.path.basename(intact[-1])}")
-    return intact[-1]
+    if intact:
+        log(f"{why}: using the newest intact checkpoint on disk, {os.path.basename(intact[-1])}")
+        return intact[-1]
+    train = f"python -m recipes run shakespeare --out {os.path.dirname(out_dir.rstrip(os.sep)) or '.'}"
+    if checkpoint_files(out_dir):
+        raise UserError(f"{why}, and no intact checkpoint is on disk: train again with `{train} --overwrite`")
+    raise UserError(f"no checkpoint in {out_dir}: train first with `{train}`")
 
 
 def read_checkpoint_state(checkpoint):

@@ -1,4 +1,4 @@
-"""Faults a hostile user or a bad disk can cause: each ends in one line and exit status 2, and nothing written earlier is lost.
+"""Faults a hostile user or a bad disk can cause: each ends in one line and exit status 2, nothing earlier lost.
 
 Full and read-only disks are simulated by patching the write to raise OSError(ENOSPC / EROFS)
 (these tests may run as root, whom chmod does not stop); a second run on one folder is a real
