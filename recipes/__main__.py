@@ -5,6 +5,7 @@ write (full, read-only, a file where a folder should be) end in one line on stde
 status 2; a failed claim makes the exit status 1.
 """
 import argparse
+import os
 import sys
 import time
 import traceback
@@ -127,6 +128,31 @@ def report_error(name, message, errors):
     return EXIT_USAGE
 
 
+def lock_output(out_dir):
+    """The lock on OUT itself (an open file to close); a folder that cannot be made is one line."""
+    from recipes.run import lock_folder
+
+    try:
+        os.makedirs(out_dir, exist_ok=True)
+        return lock_folder(out_dir)
+    except OSError as error:
+        if not is_filesystem_error(error):
+            raise
+        raise UserError(f"cannot write {error.filename or out_dir}: {error.strerror}") from None
+
+
+def run_all(modules, args):
+    """Every recipe whatever happens to the others, then the report; the worst exit status."""
+    errors = {}
+    statuses = [run_reporting_errors(module, args, errors) for module in modules.values()]
+    try:
+        statuses.append(report_verb(args.out, errors))
+    except UserError as error:  # e.g. REPORT.md unwritable: the recipes' statuses are kept
+        print(f"error: {error}", file=sys.stderr)
+        statuses.append(EXIT_USAGE)
+    return max(statuses)  # the worst: a crash (3), bad input (2), a failed claim (1)
+
+
 def report_verb(out_dir, errors=None):
     """Write OUT/REPORT.md; each claims.json it cannot read is one line on stderr, and exit status 2."""
     from recipes.report import write_report
@@ -151,14 +177,8 @@ def main(argv=None):
         if args.verb == "run":
             return run_reporting_errors(modules[args.name], args, {})
         if args.verb == "all":
-            errors = {}
-            statuses = [run_reporting_errors(module, args, errors) for module in modules.values()]
-            try:
-                statuses.append(report_verb(args.out, errors))
-            except UserError as error:  # e.g. OUT unwritable: said once more, and the recipes' statuses kept
-                print(f"error: {error}", file=sys.stderr)
-                statuses.append(EXIT_USAGE)
-            return max(statuses)  # the worst: a crash (3), bad input (2), a failed claim (1)
+            with lock_output(args.out):  # one `all` per folder at a time; `run` locks OUT/NAME alone
+                return run_all(modules, args)
         return args.handler(args)
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)

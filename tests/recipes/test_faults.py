@@ -178,9 +178,16 @@ def test_all_into_a_file_is_one_line_per_recipe_and_exit_2(tmp_path, capsys):
     blocker = tmp_path / "a-file"
     blocker.write_text("mine")
     assert main(["all", "--out", str(blocker)]) == EXIT_USAGE
-    err = capsys.readouterr().err
-    assert "Traceback" not in err and len(err.strip().splitlines()) == 5  # four recipes and the report
+    assert f"cannot write {blocker}: " in one_error_line(capsys.readouterr().err)
     assert blocker.read_text() == "mine"
+
+
+def test_all_into_a_folder_another_all_is_writing_is_refused(tmp_path, capsys):
+    with open(tmp_path / LOCK_FILE, "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert main(["all", "--out", str(tmp_path)]) == EXIT_USAGE
+    assert "in use by another run" in one_error_line(capsys.readouterr().err)
+    assert os.listdir(tmp_path) == [LOCK_FILE]
 
 
 def test_all_exits_with_the_worst_status_when_the_report_cannot_be_written(tmp_path, monkeypatch, capsys):
