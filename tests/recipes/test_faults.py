@@ -174,7 +174,7 @@ def test_a_report_that_is_a_folder_is_one_line(tmp_path, capsys):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".tmp-")] == []
 
 
-def test_all_into_a_file_is_one_line_per_recipe_and_exit_2(tmp_path, capsys):
+def test_all_into_a_file_is_one_line_and_exit_2(tmp_path, capsys):
     blocker = tmp_path / "a-file"
     blocker.write_text("mine")
     assert main(["all", "--out", str(blocker)]) == EXIT_USAGE
