@@ -15,14 +15,59 @@ def _cell(text):
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def load_results(out_dir, names):
-    """{name: claims.json contents} for each recipe that has a result in `out_dir`."""
+# what render() reads from a claims.json, with the JSON type each must have
+RESULT_FIELDS = {"document": str, "title": str, "source": str, "mode": str, "seed": int,
+                 "deviations": list, "plots": list, "claims": list}
+CLAIM_FIELDS = ("id", "source", "statement", "method", "expected", "observed", "passed", "verdict")
+
+
+def layout_problem(result):
+    """What keeps render() from reading `result` (a parsed claims.json), or None when nothing does."""
+    if not isinstance(result, dict):
+        return f"it holds a JSON {type(result).__name__}, not the object a run writes"
+    wrong = [key for key, kind in RESULT_FIELDS.items() if not isinstance(result.get(key), kind)]
+    if wrong:
+        return f"missing or of the wrong type: {', '.join(wrong)}"
+    for number, claim in enumerate(result["claims"], 1):
+        if not isinstance(claim, dict) or any(key not in claim for key in CLAIM_FIELDS):
+            return f"claim {number} lacks some of {', '.join(CLAIM_FIELDS)}"
+    if any(not isinstance(p, dict) or not {"file", "caption"} <= set(p) for p in result["plots"]):
+        return "a plot lacks its file or caption"
+    if any(not isinstance(m, dict) or not {"label", "value"} <= set(m) for m in result.get("measurements") or []):
+        return "a measurement lacks its label or value"
+    return None
+
+
+def read_result(path):
+    """One claims.json, checked; a UserError naming the file and what is wrong with it."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            result = json.load(f)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UserError(f"cannot read {path}: {getattr(error, 'strerror', None) or error}") from None
+    problem = layout_problem(result)
+    if problem:
+        raise UserError(f"cannot report {path}: {problem}")
+    return result
+
+
+def load_results(out_dir, names, unreadable=None):
+    """{name: claims.json contents} for each recipe that has a result in `out_dir`.
+
+    A claims.json that cannot be read raises a UserError, or with `unreadable` (a dict) is
+    recorded there by recipe name, so that the other recipes are still reported.
+    """
     results = {}
     for name in names:
         path = os.path.join(out_dir, name, "claims.json")
-        if os.path.exists(path):
-            with open(path) as f:
-                results[name] = json.load(f)
+        if not os.path.lexists(path):
+            continue
+        try:
+            results[name] = read_result(path)
+        except UserError as error:
+            if unreadable is None:
+                raise
+            unreadable[name] = str(error)
     return results
 
 
@@ -124,11 +169,16 @@ def render(results, errors=None):
 
 
 def write_report(out_dir, names, errors=None):
-    """Write OUT/REPORT.md; a recipe that errored is reported as such, not by an older result."""
+    """Write OUT/REPORT.md; a recipe that errored is reported as such, not by an older result.
+
+    Returns the report's path and {name: why its claims.json could not be read}; those
+    recipes appear in the report as errors, the others as usual.
+    """
     errors = errors or {}
-    results = load_results(out_dir, [n for n in names if n not in errors])
-    if not results and not errors:
+    unreadable = {}
+    results = load_results(out_dir, [n for n in names if n not in errors], unreadable)
+    if not results and not errors and not unreadable:
         raise UserError(f"no results in {out_dir!r} to report: run `python -m recipes all --out {out_dir}` first")
     path = os.path.join(out_dir, "REPORT.md")
-    atomic_write(path, render(results, errors))
-    return path
+    atomic_write(path, render(results, {**errors, **unreadable}))
+    return path, unreadable

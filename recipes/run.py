@@ -5,14 +5,21 @@ A recipe module (recipes/dNNN_*/recipe.py) defines NAME, DOCUMENT, TITLE, SOURCE
 so every run leaves the same set of files: log.txt, claims.json, *.png, graphs/<label>/.
 """
 import argparse
+import fcntl
+import glob
 import importlib
 import io
 import os
 import shutil
 
-from recipes import FOLDERS
+from recipes import FOLDERS, UserError
 from recipes.claims import Claim, with_post_words
-from recipes.files import atomic_write, atomic_write_json
+from recipes.files import TMP_PREFIX, atomic_write, atomic_write_json, is_filesystem_error, write_error
+
+LOCK_FILE = ".lock"
+# what a hard kill can leave in a run's folder: atomic_write's temporaries, TensorFlow's half-written
+# checkpoint files and its temporary copy of the `checkpoint` index
+LEFTOVER_PATTERNS = (TMP_PREFIX + "*", "*.tempstate*", "checkpoint.tmp*")
 
 
 def at_least(minimum, most=None):
@@ -57,7 +64,11 @@ class Run:
         self.measurements = []
         self.words = post_words(name)
         os.makedirs(self.dir, exist_ok=True)
+        self._lock = lock_folder(self.dir)
         self._log = open(os.path.join(self.dir, "log.txt"), "a")  # appended: a failed re-run loses nothing
+        leftovers = remove_leftovers(self.dir)
+        if leftovers:
+            self.log(f"removed {leftovers} temporary file(s) an interrupted run left in {self.dir}")
 
     @property
     def mode(self):
@@ -71,8 +82,13 @@ class Run:
         line = " ".join(str(p) for p in parts)
         if self.echo:
             print(line, flush=True)
-        self._log.write(line + "\n")
-        self._log.flush()
+        try:
+            self._log.write(line + "\n")
+            self._log.flush()
+        except OSError as error:
+            if is_filesystem_error(error):
+                raise write_error(self._log.name, error) from None
+            raise
 
     def claim(self, claim):
         """Record a checked claim and show its verdict as it happens."""
@@ -108,12 +124,19 @@ class Run:
 
         logdir = self.path("graphs", label)
         shutil.rmtree(logdir, ignore_errors=True)
-        writer = tf.summary.FileWriter(logdir, graph=graph)
-        writer.close()
+        try:
+            writer = tf.summary.FileWriter(logdir, graph=graph)
+            writer.close()
+        except tf.errors.OpError as error:
+            raise UserError(f"cannot write {logdir}: {error.message.strip().splitlines()[-1]}") from None
         self.log(f"graph: {logdir}")
 
     def close(self):
-        self._log.close()
+        try:
+            self._log.close()
+        except OSError:  # the lines a full disk refused were reported when they were written
+            pass
+        self._lock.close()
 
     def finish(self, module):
         """Write claims.json: the claims, the recipe's deviations and plots, and the post's summary and
@@ -121,7 +144,7 @@ class Run:
         atomic_write_json(self.path("claims.json"), {
             "recipe": self.name, "document": module.DOCUMENT, "title": module.TITLE,
             "source": module.SOURCE, "mode": self.mode, "seed": self.seed, "cell": self.cell,
-            "options": {k: v for k, v in self.options.items() if v not in (None, False)},
+            "options": {k: v for k, v in self.options.items() if v not in (None, False) and k != "overwrite"},
             "deviations": list(module.DEVIATIONS), "plots": self.plots,
             "measurements": self.measurements,
             "claims": [c.to_dict() for c in self.claims],
@@ -131,6 +154,32 @@ class Run:
     @property
     def all_passed(self):
         return all(c.passed for c in self.claims)
+
+
+def lock_folder(folder):
+    """An exclusive lock on `folder` for as long as the returned file stays open; a second run is refused."""
+    lock = open(os.path.join(folder, LOCK_FILE), "a+")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.seek(0)
+        holder = lock.read().strip()
+        lock.close()
+        raise UserError(f"{folder} is in use by another run{f' (process {holder})' if holder else ''}: "
+                        "wait for it to finish, or choose another --out") from None
+    lock.seek(0)
+    lock.truncate()
+    lock.write(f"{os.getpid()}\n")
+    lock.flush()
+    return lock
+
+
+def remove_leftovers(folder):
+    """Delete the temporary files a killed run left in `folder` (only ever called under its lock)."""
+    paths = {p for pattern in LEFTOVER_PATTERNS for p in glob.glob(os.path.join(glob.escape(folder), pattern))}
+    for path in paths:
+        os.remove(path)
+    return len(paths)
 
 
 def matplotlib_figure(*args, **kwargs):

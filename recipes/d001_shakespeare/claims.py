@@ -156,8 +156,7 @@ def check_inference_parity(train_logits, step_logits, atol=PARITY_ATOL):
         "infer-steps-match-training-logits", SOURCE,
         "The inference model stepping one word at a time, its final state fed back as the next initial "
         "state, gives the training graph's logits over the same sequence: the state carry is exact "
-        "(the logits agree within the float32 round-off of a batch-100 against a batch-1 matmul; "
-        "bit-identical with BasicLSTMCell here)",
+        "(the logits agree within the float32 round-off of a batch-100 against a batch-1 matmul)",
         step_logits, train_logits, atol,
         method=f"row 0 of a batch through the training graph (one unrolled pass) against "
                f"{len(train_logits)} single-step runs of the inference graph; max |diff| over all logits")

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from recipes import UserError
-from recipes.files import atomic_write
+from recipes.files import WriteError, atomic_write
 
 GUTENBERG_URL = "http://www.gutenberg.org/cache/epub/100/pg100.txt"
 GUTENBERG_HEADER_CHARS = 7675  # the original drops this many characters: the 2016 file's licence header
@@ -69,18 +69,25 @@ def sha256_hex(data):
     return hashlib.sha256(data).hexdigest()
 
 
-def read_cache(path):
-    """The cached text if it matches its .sha256 sidecar; None if missing, unreadable or corrupt."""
+def read_cache(path, log=print):
+    """The cached text if it matches its .sha256 sidecar and is UTF-8; None (and why, logged) if not."""
     try:
         with open(path, "rb") as f:
             data = f.read()
         with open(path + ".sha256") as f:
             recorded = f.read().strip()
-    except OSError:
+    except (OSError, UnicodeDecodeError):
+        if os.path.exists(path):
+            log(f"cache {path} or its sha256 sidecar is unreadable: ignoring it")
         return None
     if sha256_hex(data) != recorded:
+        log(f"cache {path} does not match its sha256 sidecar: ignoring it")
         return None
-    return data.decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        log(f"cache {path} is not UTF-8 text ({error.reason} at byte {error.start}): ignoring it")
+        return None
 
 
 def write_cache(path, text):
@@ -155,11 +162,9 @@ def load_corpus(corpus_path=None, folder=None, fetchers=FETCHERS, log=print):
     folder = folder or cache_dir()
     for fetcher in fetchers:
         path = os.path.join(folder, fetcher.cache_file)
-        text = read_cache(path)
+        text = read_cache(path, log)
         if text is not None:
             return Corpus(text, f"cache {path} ({fetcher.name})", fetcher.header_chars)
-        if os.path.exists(path):
-            log(f"cache {path} does not match its sha256 sidecar: ignoring it")
     failures = []
     for fetcher in fetchers:
         try:
@@ -169,13 +174,18 @@ def load_corpus(corpus_path=None, folder=None, fetchers=FETCHERS, log=print):
             failures.append(f"{fetcher.name}: {error}")
             continue
         path = os.path.join(folder, fetcher.cache_file)
-        write_cache(path, text)
-        log(f"cached the corpus in {path}")
+        try:
+            write_cache(path, text)
+            log(f"cached the corpus in {path}")
+        except WriteError as error:  # the download is good: use it, and fetch it again next time
+            log(f"{error}: the corpus is used but not cached")
         return Corpus(text, fetcher.name, fetcher.header_chars)
+    gutenberg = os.path.join(folder, FETCHERS[-1].cache_file)
     raise UserError("no Shakespeare corpus: " + "; ".join(failures) +
-                    f". Pass --corpus PATH (a plain-text file), or put a copy of {GUTENBERG_URL} "
-                    f"where the cache expects it ({os.path.join(folder, FETCHERS[-1].cache_file)} "
-                    "with its sha256 in a .sha256 file next to it)")
+                    f". Pass --corpus PATH (a UTF-8 plain-text file), or save {GUTENBERG_URL} (UTF-8, its first "
+                    f"{GUTENBERG_HEADER_CHARS} characters are skipped as the licence header) as {gutenberg} "
+                    f"and its SHA-256 as 64 hex digits in {gutenberg}.sha256 (`sha256sum < {gutenberg} | cut -c1-64 "
+                    f"> {gutenberg}.sha256`)")
 
 
 def clean_words(corpus):
@@ -246,6 +256,9 @@ def prepare_data(corpus, config):
     all_words = clean_words(corpus)
     words = all_words[:config.corpus_words] if config.corpus_words else all_words
     ix2vocab, vocab2ix = build_vocab(words, config.min_word_freq)
+    if len(ix2vocab) == 1:  # only 'unknown': every target would be index 0, nothing to learn
+        raise UserError(f"no word of the corpus occurs more than min_word_freq ({config.min_word_freq}) times, "
+                        "so every word would be 'unknown': use a larger corpus")
     batches = make_batches(word_ids(words, vocab2ix), config.batch_size, config.training_seq_len)
     return Dataset(batches, ix2vocab, vocab2ix, len(words), len(all_words))
 

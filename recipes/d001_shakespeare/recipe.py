@@ -17,6 +17,7 @@ import textwrap
 import time
 from dataclasses import dataclass
 
+from recipes import UserError
 from recipes.d001_shakespeare import claims, data, post, training
 from recipes.run import at_least, matplotlib_figure
 
@@ -99,7 +100,11 @@ def add_arguments(parser):
     parser.add_argument("--corpus", metavar="PATH",
                         help="a plain-text corpus to train on instead of the Shakespeare download")
     parser.add_argument("--resume", action="store_true",
-                        help="continue from the latest checkpoint in OUT/shakespeare/ (same mode and corpus)")
+                        help="continue from the latest checkpoint in OUT/shakespeare/ (same mode, corpus, cell "
+                             "and seed)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="start afresh in a folder that holds an earlier run's checkpoints, deleting them "
+                             "(without --overwrite or --resume such a folder is refused, and nothing is lost)")
     add_prime_option(parser)
 
 
@@ -134,7 +139,9 @@ def run(run):
     if not run.full:
         run.log(QUICK_NOTE.format(**dataclasses.asdict(config)))
     primes = tuple(run.options.get("prime") or post.PRIME_TEXTS)
-    resume_from = training.latest_checkpoint(run.dir) if run.options.get("resume") else None
+    resume_from = training.latest_checkpoint(run.dir, run.log) if run.options.get("resume") else None
+    if resume_from is None and not run.options.get("overwrite"):
+        refuse_an_earlier_run(run.dir)
     dataset = load_data(run, config)
     trainer = training.Training(config, dataset, run.seed, run.dir, run.log, primes, resume_from)
     if resume_from is None and training.remove_checkpoints(run.dir):
@@ -149,6 +156,13 @@ def run(run):
         check_to_be(run, trainer)
     plot_loss(run, trainer, config)
     trainer.close()
+
+
+def refuse_an_earlier_run(folder):
+    """A fresh run would delete the checkpoints already in `folder`: only with --overwrite."""
+    if training.checkpoint_files(folder):
+        raise UserError(f"{folder} holds an earlier run's checkpoints: --resume continues that run, "
+                        "--overwrite deletes it and starts afresh, or choose another --out")
 
 
 def load_data(run, config):
@@ -203,7 +217,8 @@ def check_sampling(run, trainer, primes):
     trained = [trainer.sample(prime) for prime in primes]
     for sentence in trained:
         run.log(sentence)
-    sampler = training.CheckpointSampler(run.dir, seed=run.seed, unrolled_steps=trainer.config.sample_words)
+    sampler = training.CheckpointSampler(run.dir, seed=run.seed, unrolled_steps=trainer.config.sample_words,
+                                         log=run.log)
     restored = [sampler.sample(prime) for prime in primes]
     run.claim(claims.check_restored_samples(restored, trained, sampler.iteration))
     in_graph = [sampler.sample_in_graph(prime) for prime in primes]

@@ -15,10 +15,11 @@ from types import SimpleNamespace
 from recipes import UserError
 from recipes.d001_shakespeare.data import encode_prime, targets_for, validate_primes, vocab_size
 from recipes.d001_shakespeare.post import PRIME_TEXTS, build_models
-from recipes.files import atomic_write
+from recipes.files import WriteError, atomic_write
 from tf1_graphs import tf
 
 CHECKPOINT_PREFIX = "model"
+INDEX_FILE = "checkpoint"  # the Saver's list of checkpoints, newest last
 VOCAB_FILE = "vocab.pkl"
 
 
@@ -47,15 +48,22 @@ def checkpoint_state_path(checkpoint):
     return checkpoint + ".progress.pkl"
 
 
-def save_checkpoint(sess, models, out_dir, progress, config, dataset, log):
+def saved_settings(config, seed):
+    """The settings a checkpoint records and a resumed run must share: the config and the seed."""
+    return dict(asdict(config), seed=seed)
+
+
+def save_checkpoint(sess, models, out_dir, progress, settings, dataset, log):
     """Progress and vocabulary first, then the weights: the checkpoint index only ever names a complete set."""
     step = progress.done
     prefix = os.path.join(out_dir, CHECKPOINT_PREFIX)
     atomic_write(checkpoint_state_path(f"{prefix}-{step}"),
-                 pickle.dumps({"progress": asdict(progress), "config": asdict(config),
-                               "vocab2ix": dataset.vocab2ix}))
+                 pickle.dumps({"progress": asdict(progress), "config": settings, "vocab2ix": dataset.vocab2ix}))
     atomic_write(os.path.join(out_dir, VOCAB_FILE), pickle.dumps([dataset.vocab2ix, dataset.ix2vocab]))
-    models.saver.save(sess, prefix, global_step=step)
+    try:
+        models.saver.save(sess, prefix, global_step=step)
+    except tf.errors.OpError as error:  # a full or read-only disk, as TensorFlow reports it
+        raise WriteError(f"cannot save checkpoint {prefix}-{step}: {op_error_cause(error)}") from None
     remove_stale_progress(out_dir, models.saver.last_checkpoints)
     log(f"Model Saved To: {prefix}-{step}")
 
@@ -68,9 +76,15 @@ def remove_stale_progress(out_dir, kept_checkpoints):
             os.remove(path)
 
 
+def checkpoint_files(out_dir):
+    """Every file of the checkpoints in out_dir, and their index."""
+    return glob.glob(os.path.join(glob.escape(out_dir), f"{CHECKPOINT_PREFIX}-*")) + \
+        glob.glob(os.path.join(glob.escape(out_dir), INDEX_FILE))
+
+
 def remove_checkpoints(out_dir):
     """A fresh run starts without the previous run's checkpoints (else --resume could mix the two)."""
-    paths = glob.glob(os.path.join(out_dir, f"{CHECKPOINT_PREFIX}-*")) + glob.glob(os.path.join(out_dir, "checkpoint"))
+    paths = checkpoint_files(out_dir)
     for path in paths:
         os.remove(path)
     return len(paths)
@@ -80,19 +94,55 @@ def checkpoint_iteration(checkpoint):
     return int(checkpoint.rsplit("-", 1)[1])
 
 
+def missing_file(checkpoint):
+    """The first of the checkpoint's index, weights and progress files that is not on disk; None if all are."""
+    paths = (checkpoint + ".index", checkpoint + ".data-00000-of-00001", checkpoint_state_path(checkpoint))
+    return next((path for path in paths if not os.path.exists(path)), None)
+
+
+def is_intact(checkpoint):
+    return missing_file(checkpoint) is None
+
+
+def on_disk(out_dir):
+    """The intact checkpoints in out_dir by their files, whatever the index says, oldest first."""
+    pattern = os.path.join(glob.escape(out_dir), f"{CHECKPOINT_PREFIX}-*.index")
+    found = [path[:-len(".index")] for path in glob.glob(pattern)]
+    intact = [c for c in found if c.rsplit("-", 1)[1].isdigit() and is_intact(c)]
+    return sorted(intact, key=checkpoint_iteration)
+
+
+def listed_checkpoints(out_dir):
+    """The checkpoints the index lists, oldest first; None when the index is missing or unreadable."""
+    try:
+        known = tf.train.get_checkpoint_state(out_dir)
+    except (ValueError, UnicodeDecodeError):  # not a checkpoint index (TensorFlow logs why)
+        return None
+    return list(known.all_model_checkpoint_paths) if known and known.model_checkpoint_path else None
+
+
 def checkpoints_before(out_dir, iteration):
     """The checkpoints listed in out_dir that were saved before `iteration`, oldest first."""
-    known = tf.train.get_checkpoint_state(out_dir)
-    paths = list(known.all_model_checkpoint_paths) if known else []
-    return [p for p in paths if checkpoint_iteration(p) < iteration]
+    return [p for p in listed_checkpoints(out_dir) or [] if checkpoint_iteration(p) < iteration]
 
 
-def latest_checkpoint(out_dir):
-    checkpoint = tf.train.latest_checkpoint(out_dir)
-    if checkpoint is None:
-        raise UserError(f"no checkpoint in {out_dir}: train first with `python -m recipes run shakespeare "
-                        f"--out {os.path.dirname(out_dir.rstrip(os.sep)) or '.'}`")
-    return checkpoint
+def latest_checkpoint(out_dir, log=print):
+    """The index's newest checkpoint; if the index is unreadable or names a missing one, the newest intact on disk."""
+    listed = listed_checkpoints(out_dir)
+    if listed and is_intact(listed[-1]):
+        return listed[-1]
+    index = os.path.join(out_dir, INDEX_FILE)
+    why = (f"{index} names {os.path.basename(listed[-1])}, whose "
+           f"{os.path.basename(missing_file(listed[-1]))} is missing" if listed else
+           f"{index} is unreadable" if os.path.exists(index) else f"{index} is missing")
+    intact = on_disk(out_dir)
+    if intact:
+        log(f"{why}: using the newest intact checkpoint on disk, {os.path.basename(intact[-1])}")
+        return intact[-1]
+    train = f"python -m recipes run shakespeare --out {os.path.dirname(out_dir.rstrip(os.sep)) or '.'}"
+    if checkpoint_files(out_dir):
+        raise UserError(f"{why}, and no intact checkpoint is on disk: train again with `{train} --overwrite`")
+    raise UserError(f"no checkpoint in {out_dir}: train first with `{train}`")
 
 
 def read_checkpoint_state(checkpoint):
@@ -104,15 +154,35 @@ def read_checkpoint_state(checkpoint):
         return Progress(**saved["progress"]), saved["config"], saved["vocab2ix"]
     except (OSError, EOFError, pickle.UnpicklingError, KeyError, TypeError) as error:
         raise UserError(f"checkpoint {checkpoint} is incomplete or corrupt ({path}: {error!r}); "
-                        "run again without --resume to start afresh") from None
+                        "train again (`run shakespeare --overwrite`) to start afresh") from None
+
+
+def op_error_cause(error):
+    """The line of a TensorFlow error that says what went wrong, not the 'Graph execution error:' around it."""
+    lines = [line.strip() for line in str(error).splitlines()]
+    for before, line in zip(lines, lines[1:]):
+        if before.startswith("Node: ") and line:  # graph execution: the cause follows the node's name
+            return line
+    return next((line for line in lines if line), type(error).__name__)
 
 
 def restore_weights(sess, saver, checkpoint):
+    weights = checkpoint + ".data-00000-of-00001"
+    if not os.path.exists(weights):
+        raise UserError(f"cannot restore checkpoint {checkpoint}: its weights file {weights} is missing")
     try:
         saver.restore(sess, checkpoint)
     except (tf.errors.OpError, ValueError) as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise UserError(f"cannot restore checkpoint {checkpoint}: {first_line}") from None
+        raise UserError(f"cannot restore checkpoint {checkpoint}: {op_error_cause(error)}") from None
+
+
+def describe_changes(saved, current):
+    """'cell: block, now basic; seed: 0, now 5', naming the command-line option where one sets it."""
+    options = {"cell": "--cell ", "seed": "--seed "}
+    changed = sorted(k for k in set(saved) | set(current) if saved.get(k) != current.get(k))
+    mode = [k for k in changed if k not in options]
+    return "; ".join([f"{options[k]}{saved.get(k)}, now {current.get(k)}" for k in changed if k in options] +
+                     ([f"{', '.join(mode)} (--quick/--full or --corpus)"] if mode else []))
 
 
 class Training:
@@ -121,6 +191,7 @@ class Training:
     def __init__(self, config, dataset, seed, out_dir, log, prime_texts=PRIME_TEXTS, resume_from=None):
         validate_primes(prime_texts, dataset.vocab2ix)  # before anything is trained or written
         self.config, self.dataset, self.out_dir, self.log = config, dataset, out_dir, log
+        self.settings = saved_settings(config, seed)
         self.prime_texts = tuple(prime_texts)
         self.models = build_models(config, dataset.vocab_size, seed)
         self.sess = tf.Session(graph=self.models.graph)
@@ -133,18 +204,18 @@ class Training:
 
     def _restore(self, checkpoint):
         progress, saved_config, saved_vocab = read_checkpoint_state(checkpoint)
-        current = asdict(self.config)
-        if saved_config != current:
-            changed = sorted(k for k in set(saved_config) | set(current) if saved_config.get(k) != current.get(k))
-            raise UserError(f"checkpoint {checkpoint} was trained with other settings ({', '.join(changed)}); "
-                            "resume with the same mode (--quick/--full) or run without --resume")
+        saved_config.setdefault("seed", self.settings["seed"])  # checkpoints saved before the seed was recorded
+        if saved_config != self.settings:
+            raise UserError(f"checkpoint {checkpoint} was trained with other settings "
+                            f"({describe_changes(saved_config, self.settings)}); resume with its settings, "
+                            "or start afresh with --overwrite")
         if saved_vocab != self.dataset.vocab2ix:
             raise UserError(f"checkpoint {checkpoint} was trained on another corpus (its vocabulary differs); "
                             "resume with the same --corpus or run without --resume")
         restore_weights(self.sess, self.models.saver, checkpoint)
-        known = tf.train.get_checkpoint_state(self.out_dir)
-        if known is not None:  # so the Saver keeps counting to five across the interruption
-            self.models.saver.recover_last_checkpoints(list(known.all_model_checkpoint_paths))
+        listed = [c for c in listed_checkpoints(self.out_dir) or [] if is_intact(c)]
+        if listed:  # so the Saver keeps counting to five across the interruption
+            self.models.saver.recover_last_checkpoints(listed)
         self.log(f"resumed from {checkpoint} after iteration {progress.done}")
         return progress
 
@@ -180,7 +251,7 @@ class Training:
         return progress
 
     def save(self):
-        save_checkpoint(self.sess, self.models, self.out_dir, self.progress, self.config, self.dataset, self.log)
+        save_checkpoint(self.sess, self.models, self.out_dir, self.progress, self.settings, self.dataset, self.log)
         self.saved_at = self.progress.done
 
     def _report(self, ix, loss):
@@ -226,8 +297,8 @@ class CheckpointSampler:
     many-step twin (under reuse) lets rnn_decoder call the loop function, for the check.
     """
 
-    def __init__(self, out_dir, seed=0, unrolled_steps=0):
-        self.checkpoint = latest_checkpoint(out_dir)
+    def __init__(self, out_dir, seed=0, unrolled_steps=0, log=print):
+        self.checkpoint = latest_checkpoint(out_dir, log)
         progress, saved_config, saved_vocab = read_checkpoint_state(self.checkpoint)
         self.ix2vocab, self.vocab2ix = load_vocab(out_dir)
         if saved_vocab != self.vocab2ix:

@@ -402,20 +402,59 @@ def copy_of(out_dir, folder):
     return folder
 
 
-def test_a_corrupt_checkpoint_is_a_clear_error(out_dir, tmp_path):
+def test_a_corrupt_checkpoint_is_a_clear_error_that_shows_the_cause(out_dir, tmp_path):
     folder = copy_of(out_dir, str(tmp_path / "run"))
     latest = tf.train.latest_checkpoint(folder)
     with open(latest + ".data-00000-of-00001", "r+b") as f:
         f.truncate(10)
-    with pytest.raises(UserError, match="cannot restore checkpoint"):
+    with pytest.raises(UserError, match="cannot restore checkpoint") as error:
         training.CheckpointSampler(folder)
+    assert not str(error.value).endswith("Graph execution error:") and "Read less bytes" in str(error.value)
 
 
-def test_a_checkpoint_without_its_progress_file_is_a_clear_error(out_dir, tmp_path):
+def test_a_checkpoint_missing_its_weights_says_so(out_dir, tmp_path):
     folder = copy_of(out_dir, str(tmp_path / "run"))
-    os.remove(training.checkpoint_state_path(tf.train.latest_checkpoint(folder)))
-    with pytest.raises(UserError, match="incomplete or corrupt"):
+    latest = tf.train.latest_checkpoint(folder)
+    os.remove(latest + ".data-00000-of-00001")
+    with pytest.raises(UserError, match=r"weights file .*model-20\.data-00000-of-00001 is missing"):
+        training.restore_weights(None, None, latest)
+    logged = []
+    assert training.latest_checkpoint(folder, logged.append).endswith("model-15")  # the newest intact one
+    assert "model-20.data-00000-of-00001 is missing" in logged[0]
+
+
+@pytest.mark.parametrize("index", [b"\xff\xfegarbage", b"model_checkpoint_path: 5", b"{{{ not an index"])
+def test_a_garbage_checkpoint_index_falls_back_to_the_newest_checkpoint_on_disk(out_dir, tmp_path, index):
+    folder = copy_of(out_dir, str(tmp_path / "run"))
+    with open(os.path.join(folder, training.INDEX_FILE), "wb") as f:
+        f.write(index)
+    logged = []
+    assert training.latest_checkpoint(folder, logged.append).endswith("model-20")
+    assert len(logged) == 1 and "unreadable: using the newest intact checkpoint on disk, model-20" in logged[0]
+
+
+def test_an_index_naming_a_missing_checkpoint_uses_the_newest_intact_one(out_dir, tmp_path, capsys):
+    folder = copy_of(out_dir, str(tmp_path / "run"))
+    for name in os.listdir(folder):
+        if name.startswith("model-20."):
+            os.remove(os.path.join(folder, name))
+    sampler = training.CheckpointSampler(folder)
+    assert sampler.iteration == 15 and "names model-20" in capsys.readouterr().out
+    sampler.close()
+    for name in os.listdir(folder):
+        if name.startswith("model-"):
+            os.remove(os.path.join(folder, name))
+    with pytest.raises(UserError, match="no intact checkpoint is on disk: train again"):
+        training.latest_checkpoint(folder)
+
+
+def test_a_checkpoint_with_a_truncated_progress_file_is_a_clear_error(out_dir, tmp_path):
+    folder = copy_of(out_dir, str(tmp_path / "run"))
+    with open(training.checkpoint_state_path(tf.train.latest_checkpoint(folder)), "r+b") as f:
+        f.truncate(10)
+    with pytest.raises(UserError, match="incomplete or corrupt") as error:
         training.CheckpointSampler(folder)
+    assert "--resume" not in str(error.value)  # sample has no such option: the advice fits both verbs
 
 
 def test_a_vocabulary_from_another_run_is_refused(out_dir, tmp_path):
@@ -424,6 +463,16 @@ def test_a_vocabulary_from_another_run_is_refused(out_dir, tmp_path):
         pickle.dump([{"unknown": 0, "other": 1}, {0: "unknown", 1: "other"}], f)
     with pytest.raises(UserError, match="does not belong to"):
         training.CheckpointSampler(folder)
+
+
+def test_resuming_with_another_cell_or_seed_names_that_option(dataset, out_dir, tmp_path):
+    checkpoint = tf.train.latest_checkpoint(out_dir)
+    with pytest.raises(UserError) as error:
+        training.Training(dataclasses.replace(TINY, cell="block"), dataset, 0, str(tmp_path), quiet,
+                          resume_from=checkpoint)
+    assert "--cell basic, now block" in str(error.value) and "--quick" not in str(error.value)
+    with pytest.raises(UserError, match="--seed 0, now 5"):
+        training.Training(TINY, dataset, 5, str(tmp_path), quiet, resume_from=checkpoint)
 
 
 def test_resuming_with_other_settings_is_refused(dataset, out_dir, tmp_path):
@@ -449,8 +498,11 @@ def test_the_command_line_refuses_nonsense_numbers():
 
 def recipe_run(folder, **options):
     run = Run(recipe.NAME, folder, seed=0, full=False, options=options, echo=False)
-    recipe.run(run)
-    run.finish(recipe)
+    try:
+        recipe.run(run)
+        run.finish(recipe)
+    finally:
+        run.close()
     return run
 
 
@@ -473,9 +525,9 @@ def test_the_recipe_runs_and_every_claim_passes(recipe_corpus, tmp_path):
 
 
 def contents(folder):
-    """Every file but log.txt (which the runner reopens for each run), with its bytes."""
+    """Every file but log.txt and .lock (which the runner reopens for each run), with its bytes."""
     return {name: open(os.path.join(folder, name), "rb").read() for name in os.listdir(folder)
-            if name != "log.txt" and os.path.isfile(os.path.join(folder, name))}
+            if name not in ("log.txt", ".lock") and os.path.isfile(os.path.join(folder, name))}
 
 
 def test_the_recipe_resumes_a_finished_run_without_training_again(recipe_corpus, tmp_path):
@@ -492,7 +544,7 @@ def test_a_bad_prime_stops_the_recipe_before_anything_is_lost(recipe_corpus, out
     previous = copy_of(out_dir, os.path.join(folder, recipe.NAME))
     before = contents(previous)
     with pytest.raises(UserError, match="'qwerty'"):
-        recipe_run(folder, corpus=recipe_corpus, prime=["thou qwerty"])
+        recipe_run(folder, corpus=recipe_corpus, prime=["thou qwerty"], overwrite=True)
     assert contents(previous) == before
 
 
