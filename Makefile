@@ -1,5 +1,5 @@
 # `make run`: every recipe in quick mode, then out/REPORT.md (it replaces the previous quick run in out/).
-# `make full`: the documents' own settings, into out/full/ (a second one is refused: `--resume` continues it).
+# `make full`: the documents' own settings, into out/full/ (a second one is refused rather than delete its checkpoints).
 # `make test`: the test suite.  `make bench`: the timings in benchmarks/, written to out/bench/.
 # All create .venv from requirements.txt first when it is missing or older than the file, and
 # install tf1_graphs into it (editable: `.venv/bin/tf1-run PROGRAM.py` runs a TF 1.x program).
