@@ -22,6 +22,7 @@ from recipes.d002_feedback import post as feedback_post
 from recipes.d002_feedback.recipe import QuickConfig as FeedbackConfig
 from recipes.files import atomic_write, atomic_write_json
 from recipes.run import at_least
+from recipes.tftools import new_session
 from recipes.timing import summary, time_call, time_side_by_side
 from tf1_graphs import tf
 
@@ -61,7 +62,7 @@ def sine_generation_rows(repeats, steps=1000):
     config = FeedbackConfig()
     data = feedback_post.sine_data(config.n_samples)
     graph, answers = feedback_post.build(feedback_post.build_answers, config, data, 0)
-    session = tf.Session(graph=graph)
+    session = new_session(graph)
     session.run(answers.init)
     stats = feedback_claims.time_generation(session, answers, data.sine[:, :1], steps, repeats)
     name = "generation, sine (002)"
@@ -78,7 +79,7 @@ def shakespeare_generation_rows(repeats, steps=50):
     """
     models = shakespeare_post.build_models(ShakespeareConfig(), ShakespeareSizes.vocab, 0, unrolled_steps=steps)
     infer, unrolled = models.infer, models.unrolled
-    session = tf.Session(graph=models.graph)
+    session = new_session(models.graph)
     session.run(models.init)
     start = infer.zero_state(session)
     first_words = np.zeros([1, steps], np.int32)
@@ -107,7 +108,7 @@ def matmul_ceiling_rows(step_stats, repeats, sizes=ShakespeareSizes):
         a = tf.Variable(tf.random_normal([sizes.batch * sizes.seq_len, sizes.units]))
         b = tf.Variable(tf.random_normal([sizes.units, sizes.vocab]))
         product = tf.reduce_sum(tf.matmul(a, b))
-        session = tf.Session(graph=graph)
+        session = new_session(graph)
         session.run(tf.global_variables_initializer())
     flops = 2 * sizes.batch * sizes.seq_len * sizes.units * sizes.vocab
     ceiling = time_call(lambda: session.run(product), repeats)

@@ -10,6 +10,7 @@ import numpy as np
 
 from benchmarks.sizes import ShakespeareSizes, SineSizes
 from recipes.cells import lstm_cell
+from recipes.tftools import new_session
 from tf1_graphs import seeded_graph, tf
 
 RNN_KINDS = ("dynamic_rnn", "rnn_decoder", "block", "fused")
@@ -42,7 +43,7 @@ def sine_training_step(kind, seed=0, sizes=SineSizes):
         pred = tf.contrib.layers.fully_connected(outputs, 1, activation_fn=tf.tanh)
         loss = tf.reduce_sum(tf.square(pred - np.roll(wave, 1))) / (2 * sizes.n_samples)
         train = tf.train.AdamOptimizer().minimize(loss)
-        session = tf.Session(graph=graph)
+        session = new_session(graph)
         session.run(tf.global_variables_initializer())
     return session, train
 
@@ -64,7 +65,7 @@ def shakespeare_training_step(kind, seed=0, sizes=ShakespeareSizes):
         variables = tf.trainable_variables()
         gradients, _ = tf.clip_by_global_norm(tf.gradients(cost, variables), sizes.clip)
         train = tf.train.AdamOptimizer(0.001).apply_gradients(zip(gradients, variables))
-        session = tf.Session(graph=graph)
+        session = new_session(graph)
         session.run(tf.global_variables_initializer())
     rng = np.random.default_rng(seed)
     words = rng.integers(0, sizes.vocab, size=(sizes.batch, sizes.seq_len))
