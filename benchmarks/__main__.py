@@ -133,7 +133,8 @@ SECTIONS = ("generation", "training", "ceiling", "first-step")
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
-    parser.add_argument("--repeats", type=at_least(1), default=7, help="timed repeats per variant (default 7)")
+    parser.add_argument("--repeats", type=at_least(1, most=1000), default=7,
+                        help="timed repeats per variant, 1 to 1000 (default 7)")
     parser.add_argument("--out", default=os.path.join("out", "bench"), help="output folder (default out/bench)")
     parser.add_argument("--only", nargs="+", choices=SECTIONS, default=SECTIONS)
     args = parser.parse_args(argv)

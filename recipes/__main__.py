@@ -8,7 +8,7 @@ import sys
 import time
 import traceback
 
-from recipes import RECIPES, UserError, load
+from recipes import RECIPES, UserError, load, load_cli
 from recipes.cells import CELL_KINDS
 from recipes.run import at_least
 
@@ -26,7 +26,7 @@ class Parser(argparse.ArgumentParser):
 
 def add_common(parser):
     parser.add_argument("--seed", type=at_least(0, most=2**32 - 1), default=0,
-                        help="seed for Python, NumPy and the graphs (default 0): same seed, same numbers")
+                        help="seed for Python, NumPy and the graphs, 0 to 4294967295 (default 0): same seed, same numbers")
     parser.add_argument("--out", default="out", help="output folder (default ./out); each recipe writes OUT/NAME/")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--quick", dest="full", action="store_false",
@@ -55,7 +55,7 @@ def build_parser(modules):
     everything = verbs.add_parser("all", help="run every recipe and write OUT/REPORT.md")
     add_common(everything)
     report = verbs.add_parser("report", help="rebuild OUT/REPORT.md from the results already in OUT")
-    report.add_argument("--out", default="out")
+    report.add_argument("--out", default="out", help="the output folder the runs wrote (default ./out)")
     extra = {}
     for name, module in modules.items():
         for verb, (configure, handler) in getattr(module, "COMMANDS", {}).items():
@@ -89,23 +89,23 @@ def run_recipe(module, args, echo=True):
     return run
 
 
-def run_reporting_errors(module, args, errors):
-    """Run a recipe for `run` or `all`; an error is recorded in `errors`, not raised. Returns the exit status."""
+def run_reporting_errors(name, args, errors):
+    """Run recipe `name` for `run` or `all`; an error is recorded in `errors`, not raised. Returns the exit status."""
     try:
-        return 0 if run_recipe(module, args).all_passed else EXIT_CLAIM_FAILED
+        return 0 if run_recipe(load(name), args).all_passed else EXIT_CLAIM_FAILED
     except UserError as error:  # e.g. no corpus: in `all`, the others still run
-        errors[module.NAME] = str(error)
-        print(f"error: {module.NAME}: {error}", file=sys.stderr)
+        errors[name] = str(error)
+        print(f"error: {name}: {error}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as error:  # a bug: show where, and keep the other recipes' results
-        errors[module.NAME] = f"{type(error).__name__}: {error}"
+        errors[name] = f"{type(error).__name__}: {error}"
         traceback.print_exc()
-        print(f"== {module.NAME}: ERROR {errors[module.NAME]}", file=sys.stderr)
+        print(f"== {name}: ERROR {errors[name]}", file=sys.stderr)
         return EXIT_RECIPE_ERROR
 
 
 def main(argv=None):
-    modules = {name: load(name) for name in RECIPES}
+    modules = {name: load_cli(name) for name in RECIPES}  # light: TensorFlow loads when a recipe runs
     args = build_parser(modules).parse_args(argv)
     from recipes.report import write_report
 
@@ -118,10 +118,10 @@ def main(argv=None):
             print(f"report: {write_report(args.out, RECIPES)}")
             return 0
         if args.verb == "run":
-            return run_reporting_errors(modules[args.name], args, {})
+            return run_reporting_errors(args.name, args, {})
         if args.verb == "all":
             errors = {}
-            statuses = [run_reporting_errors(module, args, errors) for module in modules.values()]
+            statuses = [run_reporting_errors(name, args, errors) for name in RECIPES]
             print(f"report: {write_report(args.out, RECIPES, errors)}")
             return max(statuses)  # the worst: a crash (3), bad input (2), a failed claim (1)
         return args.handler(args)

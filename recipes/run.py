@@ -15,15 +15,14 @@ from recipes.files import atomic_write, atomic_write_json
 
 def at_least(minimum, most=None):
     """An argparse type: a whole number >= `minimum` (and <= `most`), else a one-line usage error."""
+    allowed = f"a whole number from {minimum} to {most}" if most is not None else f"a whole number >= {minimum}"
+
     def parse(text):
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"expected a number >= {minimum}, got {value}")
-        if most is not None and value > most:
-            raise argparse.ArgumentTypeError(f"expected a number <= {most}, got {value}")
+        if not text.strip().lstrip("+-").isdigit() or len(text) > 30:  # refuses 1e12, 2.5, and pages of digits
+            raise argparse.ArgumentTypeError(f"expected {allowed} (digits only), got {text[:30]!r}")
+        value = int(text)
+        if value < minimum or (most is not None and value > most):
+            raise argparse.ArgumentTypeError(f"expected {allowed}, got {value}")
         return value
     return parse
 

@@ -17,11 +17,9 @@ import numpy as np
 
 from recipes import UserError, tftools
 from recipes.d000_initial_state import claims, post
-from recipes.run import at_least, matplotlib_figure
+from recipes.d000_initial_state.cli import DOCUMENT, NAME, TITLE, add_arguments  # noqa: F401 (the recipe's names)
+from recipes.run import matplotlib_figure
 
-NAME = "initial_state"
-DOCUMENT = "000_00c5a7e54969fe2a.txt"
-TITLE = "A trainable initial state for an LSTM fed one long sequence in chunks"
 SOURCE = ("the Q&A 'trainable initial state for an LSTM in TensorFlow' (2018): the question's "
           "graph and answers 0, 1 and 2, each rebuilt with the post's shapes and checked on a run")
 
@@ -65,11 +63,6 @@ class TestConfig(QuickConfig):
 
 
 VARIANTS = ("question", "answer 0", "answer 1", "answer 2")
-
-
-def add_arguments(parser):
-    parser.add_argument("--sequences", type=at_least(1), default=None, metavar="N",
-                        help="training sequences per variant (default 1000; 3000 with --full)")
 
 
 def run(run):

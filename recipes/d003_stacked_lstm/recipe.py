@@ -14,11 +14,9 @@ from matplotlib.ticker import MaxNLocator
 
 from recipes import UserError
 from recipes.d003_stacked_lstm import claims, post
-from recipes.run import at_least, matplotlib_figure
+from recipes.d003_stacked_lstm.cli import DOCUMENT, NAME, NUM_LAYERS, TITLE, add_arguments  # noqa: F401
+from recipes.run import matplotlib_figure
 
-NAME = "stacked_lstm"
-DOCUMENT = "003_128ee8fee058467c.txt"
-TITLE = "Stacked LSTMs: their trainable variables and the gate equations"
 SOURCE = ("the Q&A 'make LSTM cell trainable': the question's MultiRNNCell([lstm_cell] * num_layers) stack "
           "and answer 0's one-cell-per-layer stack, its trainable-variable listing, its three claims "
           "(variables, trained, gate equations) and its GRU remark")
@@ -27,7 +25,7 @@ SOURCE = ("the Q&A 'make LSTM cell trainable': the question's MultiRNNCell([lstm
 class QuickConfig:
     """The post's stack (2 units, 3 layers) on a toy task, trained for a few steps."""
     n_hidden: int = 2         # the asker's
-    num_layers: int = 3       # the asker's
+    num_layers: int = NUM_LAYERS  # the asker's
     input_depth: int = 3      # not n_hidden on purpose: `[cell] * n` then cannot be built
     num_classes: int = 3
     batch_size: int = 16
@@ -58,11 +56,6 @@ class TestConfig(QuickConfig):
     probe_batch: int = 3
 
 FROZEN_SCOPE = "cell_0"  # the layer the second training run leaves out of the optimizer's var_list
-
-
-def add_arguments(parser):
-    parser.add_argument("--gate-layer", type=at_least(0), default=0, metavar="K",
-                        help="which layer's gates to plot (0 = the one reading x; default 0)")
 
 
 def checked_gate_layer(layer, config):
