@@ -122,6 +122,11 @@ class Run:
         return all(c.passed for c in self.claims)
 
 
+def legend_below(ax, columns=2, drop=0.16):
+    """The axes' legend under its x label, outside the plotted area, where it can hide no data."""
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -drop), ncol=columns, fontsize=8, frameon=False)
+
+
 def matplotlib_figure(*args, **kwargs):
     """A figure from matplotlib's display-free backend (recipes run on machines without a screen)."""
     import matplotlib

@@ -16,7 +16,7 @@ from recipes.tftools import new_session
 from recipes.claims import max_abs_diff
 from recipes.d002_feedback import claims, post
 from recipes.d002_feedback.cli import DOCUMENT, NAME, TITLE, add_arguments  # noqa: F401 (the recipe's names)
-from recipes.run import matplotlib_figure
+from recipes.run import legend_below, matplotlib_figure
 from tf1_graphs import tf
 
 SOURCE = ("The question's sine-wave LSTM and its sampling loop, and answers 1 (step by step with "
@@ -150,6 +150,7 @@ def answer_1(run, session, answers, data, config, generate_steps):
     run.claim(claims.check_steps_match_sequence(stepped_outputs, outputs))
     run.log(f"  (their predictions differ by at most {max_abs_diff(stepped_predictions, predictions):.2g}: "
             "the readout's matmul over 1 row against 100)")
+    run.log(f"  generating {generate_steps} values, one run per step with the output fed back")
     generated = post.generate_by_feeding(session, answers.model, data.sine, generate_steps)[0, :, 0]
     truth = post.true_continuation(data.grid, generate_steps)
     run.claim(claims.check_continues_wave(generated, truth, post.samples_per_period(data.grid)))
@@ -184,6 +185,7 @@ def answer_3(run, session, answers, data, config, generate_steps):
     if claims.while_loop_atol(config) is not None:
         run.log(f"   (float32: oneDNN's kernels round the while_loop's graph and the loop's differently in "
                 f"the last bit, so they are compared within {claims.while_loop_atol(config):g}, not bit for bit)")
+    run.log(f"  generating {generate_steps} values three times by answer 1's loop and three times in the while_loop")
     loop = post.generate_by_feeding(session, answers.model, data.sine, generate_steps)
     in_graph = post.generate_in_graph(session, answers.self_feeding, data.sine, generate_steps)
     run.claim(claims.check_in_graph_equals_loop(in_graph, loop, claims.while_loop_atol(config)))
@@ -208,16 +210,16 @@ def timing(run, session, answers, data, config):
 def plot_question(run, data, untrained, trained):
     fig, (ax_out, ax_data, ax_fit) = matplotlib_figure(1, 3, figsize=(15, 3.8))
     ax_out.plot(untrained[0][0])
-    ax_out.set_title("untrained LSTM output (zero input): all 0")
+    ax_out.set(title="untrained LSTM output (zero input): all 0", xlabel="step", ylabel="LSTM output (each unit)")
     ax_data.plot(data.sine.squeeze(), label="data: sin over [0, 10]")
     ax_data.plot(untrained[1].squeeze(), label="untrained prediction")
-    ax_data.set_title("the data, and the untrained prediction")
+    ax_data.set(title="the data, and the untrained prediction", ylabel="value")
     ax_fit.plot(data.previous.squeeze(), "k", lw=3, alpha=0.3, label="target np.roll(x, 1)")
     for input_name, (_, prediction) in trained.items():
         ax_fit.plot(prediction.squeeze(), label=f"trained on the {input_name} input")
-    ax_fit.set_title("trained predictions")
+    ax_fit.set(title="trained predictions", ylabel="prediction")
     for ax in (ax_data, ax_fit):
-        ax.legend(fontsize=8)
+        legend_below(ax, columns=1)
         ax.set_xlabel("step")
     run.save_plot(fig, "question_model.png",
                   "The post's plots: the untrained LSTM output (exactly 0 on the zero input), the data "
@@ -239,12 +241,12 @@ def plot_sampling(run, sampled):
         ax_time.plot(np.arange(2, len(sampling.seconds) + 1), sampling.seconds[1:] * 1e3, ".", ms=3,
                      label=f"{input_name}-input model")
     ax_values.set_title("the question's loop (append fixed), from [0.]")
-    ax_values.set_xlabel("step")
-    ax_values.legend(fontsize=8)
+    ax_values.set(xlabel="step", ylabel="value fed back")
+    legend_below(ax_values)
     ax_time.set_title("each call re-runs the whole prefix (call 1, the set-up, left out)")
     ax_time.set_xlabel("prefix length fed")
     ax_time.set_ylabel("ms per call")
-    ax_time.legend(fontsize=8)
+    legend_below(ax_time)
     run.save_plot(fig, "question_sampling.png",
                   "The question's sampling loop: the values it generates from each trained model, and the "
                   "time per call, growing with the prefix (so the whole loop is quadratic).")
@@ -257,8 +259,8 @@ def plot_generation(run, data, generated, truth):
     steps = np.arange(n, n + len(generated))
     ax.plot(steps, truth, "k", lw=3, alpha=0.25, label="true sine")
     ax.plot(steps, generated, label="generated (answer 1, output fed back)")
-    ax.set_xlabel("step")
-    ax.legend(fontsize=8)
+    ax.set(xlabel="step", ylabel="value")
+    legend_below(ax, columns=3)
     run.save_plot(fig, "answer1_generation.png",
                   "Answer 1: the trained model primed with the data, then fed its own output, against the true sine.")
 
@@ -271,8 +273,8 @@ def plot_chunks(run, data, chunk_length, unbroken, chunked, in_graph, dropped):
     ax.plot(dropped.squeeze(), ":", label="state dropped at every chunk")
     for boundary in range(chunk_length, len(data.grid), chunk_length):
         ax.axvline(boundary, color="gray", lw=0.5)
-    ax.set_xlabel("step")
-    ax.legend(fontsize=8)
+    ax.set(xlabel="step", ylabel="prediction")
+    legend_below(ax, columns=4)
     run.save_plot(fig, "answer2_chunks.png",
                   f"Answer 2: predictions over chunks of {chunk_length}; carrying the state either way "
                   "matches one unbroken run, dropping it does not.")
@@ -285,7 +287,8 @@ def plot_batch(run, per_row, original, shown=60):
         ax.plot(original[row, :shown, 0], ".-", ms=3, lw=0.8, label="answer 3 with the gist's reshape")
         ax.set_title(f"batch row {row}")
         ax.set_xlabel("generated step")
-        ax.legend(fontsize=8)
+        legend_below(ax, columns=1)
+    axes[0].set_ylabel("generated value")
     run.save_plot(fig, "answer3_batch.png",
                   f"Answer 3 on a batch of 2 (first {shown} steps): the gist's reshape interleaves the two "
                   "rows; a transpose fixes it.")
