@@ -229,7 +229,7 @@ def plot_losses(run, results, config):
     first.set(title="first chunk of each sequence (where the initial state acts)",
               xlabel="training sequence", ylabel=f"training loss, mean over {block} sequences")
     rest.set(title="the other chunks (answer 1: model phases only)", xlabel="training sequence")
-    first.legend()
+    legend_below(first, columns=4)
     run.save_plot(fig, "loss.png", "Training loss per variant, on each sequence's first chunk (left) "
                   "and on its other chunks (right), averaged over blocks of sequences.")
 
@@ -262,8 +262,8 @@ def plot_first_chunk(run, results, config):
         means = [results[v]["first_chunk"][start].mean() for v in VARIANTS]
         bars.bar(x + offset, means, width=0.4, label=f"{start} initial state")
     bars.set_xticks(x, [f"{v}\n(init stays 0)" if v in ("question", "answer 2") else v for v in VARIANTS])
-    bars.set(title="held-out first-chunk loss, dropout off", ylabel="softmax cross-entropy")
-    legend_below(bars, drop=0.22)  # under the two-line tick labels
+    bars.set(title="held-out first-chunk loss, dropout off", xlabel="variant", ylabel="softmax cross-entropy")
+    legend_below(bars, drop=0.28)  # under the two-line tick labels and the x label
     for start in ("zero", "learned"):
         steps.plot(results["answer 0"]["first_chunk"][start], marker="o", label=f"answer 0, {start} state")
     steps.set(title="answer 0: loss per step of the first chunk", xlabel="time step in the chunk",

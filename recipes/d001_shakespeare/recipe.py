@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from recipes.d001_shakespeare import claims, data, post, training
 from recipes.d001_shakespeare.cli import (COMMANDS, DOCUMENT, NAME, TITLE,  # noqa: F401 (the recipe's names)
                                           add_arguments)
-from recipes.run import matplotlib_figure
+from recipes.run import legend_below, matplotlib_figure
 
 SOURCE = ("blog notes on the TensorFlow Machine Learning Cookbook, ch. 9 section 3 'implementing_lstm': "
           "the LSTM_Model class built for training and again for inference under reuse=True, "
@@ -203,7 +203,7 @@ def plot_loss(run, trainer, config):
     ax.set_title("Sequence to Sequence Loss")
     ax.set_xlabel("Generation (iteration)")
     ax.set_ylabel("Loss")
-    ax.legend()
+    legend_below(ax)
     run.save_plot(fig, "loss.png", "Training loss per iteration (the original's 'Sequence to Sequence Loss')"
                   + ("; red: the recorded TF 1.0 run" if run.full else ""))
 

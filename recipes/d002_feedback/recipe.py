@@ -230,7 +230,7 @@ def plot_question(run, data, untrained, trained):
     ax.axvline(500, color="gray", ls=":", label="step 500")
     ax.set_xlabel("Adam step")
     ax.set_ylabel("loss")
-    ax.legend()
+    legend_below(ax, columns=3)
     run.save_plot(fig, "question_loss.png", "The question's loss on the zero and the sine input (log scale).")
 
 
