@@ -60,7 +60,7 @@ def build_parser(modules):
     for name, module in modules.items():
         for verb, (configure, handler) in getattr(module, "COMMANDS", {}).items():
             if verb not in extra:
-                extra[verb] = verbs.add_parser(verb, help=f"{verb} (recipe-specific)").add_subparsers(
+                extra[verb] = verbs.add_parser(verb, help=f"a recipe's own verb ({verb} NAME --help)").add_subparsers(
                     dest="name", required=True, metavar="NAME", parser_class=Parser)
             configure(extra[verb].add_parser(name))
             extra[verb].choices[name].set_defaults(handler=handler)

@@ -28,9 +28,11 @@ def add_prime_option(parser):
 
 def add_arguments(parser):
     parser.add_argument("--corpus", metavar="PATH",
-                        help="a plain-text (UTF-8) corpus to train on instead of the Shakespeare download")
+                        help="a plain-text (UTF-8) corpus to train on (default: the Shakespeare texts, cached in "
+                             "~/.cache/tf1_graphs/ after the first download)")
     parser.add_argument("--resume", action="store_true",
-                        help="continue from the latest checkpoint in OUT/shakespeare/ (same mode and corpus)")
+                        help="continue from the latest checkpoint in OUT/shakespeare/ (same mode and corpus; "
+                             "default: off, a fresh run)")
     add_prime_option(parser)
 
 
