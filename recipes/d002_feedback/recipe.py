@@ -208,7 +208,7 @@ def timing(run, session, answers, data, config):
 # --- plots ----------------------------------------------------------------------------------
 
 def plot_question(run, data, untrained, trained):
-    fig, (ax_out, ax_data, ax_fit) = matplotlib_figure(1, 3, figsize=(15, 3.8))
+    fig, (ax_out, ax_data, ax_fit) = matplotlib_figure(1, 3, figsize=(15, 3.8), gridspec_kw={"wspace": 0.3})
     ax_out.plot(untrained[0][0])
     ax_out.set(title="untrained LSTM output (zero input): all 0", xlabel="step", ylabel="LSTM output (each unit)")
     ax_data.plot(data.sine.squeeze(), label="data: sin over [0, 10]")
