@@ -60,23 +60,27 @@ def test_the_pattern_finds_a_session_of_its_own():
     assert re.search(r"\btf\.(compat\.v1\.)?(Session|InteractiveSession)\(", "s = tf.Session(graph=g)")
 
 
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory):
+    """The probe's bits in a process where the suite's own session comes first."""
+    return _last_line([sys.executable, "-c", POOL_PROBE, "plain"], tmp_path_factory.mktemp("probe"))
+
+
 @pytest.mark.skipif(not TWO_CPUS, reason="needs 2 CPUs and taskset")
-def test_the_pool_size_is_the_suites_whoever_comes_first_and_on_one_cpu(tmp_path):
+def test_the_pool_size_is_the_suites_whoever_comes_first_and_on_one_cpu(tmp_path, plain):
     """An eager context brought up first, or one CPU, leaves the suite's sessions' numbers unchanged."""
-    plain = _last_line([sys.executable, "-c", POOL_PROBE, "plain"], tmp_path)
     assert _last_line([sys.executable, "-c", POOL_PROBE, "eager_first"], tmp_path) == plain
     assert _last_line(["taskset", "-c", "0", sys.executable, "-c", POOL_PROBE, "plain"], tmp_path) == plain
 
 
 @pytest.mark.skipif(not TWO_CPUS, reason="needs 2 CPUs and taskset")
-def test_the_probe_sees_the_pool_size(tmp_path):
+def test_the_probe_sees_the_pool_size(tmp_path, plain):
     """The broken twin: a session that sizes the pools by the machine (2 threads here) gives other bits."""
     machine_sized = POOL_PROBE.replace("from recipes import tftools",
                                        "from types import SimpleNamespace\n"
                                        "from tf1_graphs import tf as _tf\n"
                                        "tftools = SimpleNamespace(new_session=lambda g: _tf.Session(graph=g))")
-    assert (_last_line([sys.executable, "-c", machine_sized, "plain"], tmp_path)
-            != _last_line([sys.executable, "-c", POOL_PROBE, "plain"], tmp_path))
+    assert _last_line([sys.executable, "-c", machine_sized, "plain"], tmp_path) != plain
 
 
 @pytest.mark.skipif(not TWO_CPUS, reason="needs 2 CPUs and taskset")
