@@ -21,6 +21,7 @@ from recipes.d002_feedback import claims as feedback_claims
 from recipes.d002_feedback import post as feedback_post
 from recipes.files import atomic_write, atomic_write_json
 from recipes.run import at_least
+from recipes.tftools import new_session
 from recipes.timing import summary, time_call, time_side_by_side
 from tf1_graphs import tf
 
@@ -59,7 +60,7 @@ def sine_generation_rows(repeats, steps=1000):
     """Answer 1's one-run-per-step loop against answer 3's while_loop, same weights and prime."""
     data = feedback_post.sine_data(SINE.n_samples)
     graph, answers = feedback_post.build(feedback_post.build_answers, SINE, data, 0)
-    session = tf.Session(graph=graph)
+    session = new_session(graph)
     session.run(answers.init)
     stats = feedback_claims.time_generation(session, answers, data.sine[:, :1], steps, repeats)
     name = "generation, sine (002)"
@@ -76,7 +77,7 @@ def shakespeare_generation_rows(repeats, steps=50):
     """
     models = shakespeare_post.build_models(SHAKESPEARE, COOKBOOK_VOCAB, 0, unrolled_steps=steps)
     infer, unrolled = models.infer, models.unrolled
-    session = tf.Session(graph=models.graph)
+    session = new_session(models.graph)
     session.run(models.init)
     start = infer.zero_state(session)
     first_words = np.zeros([1, steps], np.int32)
@@ -106,7 +107,7 @@ def matmul_ceiling_rows(step_stats, repeats, config=SHAKESPEARE, vocab_size=COOK
         a = tf.Variable(tf.random_normal([tokens, units]))
         b = tf.Variable(tf.random_normal([units, vocab_size]))
         product = tf.reduce_sum(tf.matmul(a, b))
-        session = tf.Session(graph=graph)
+        session = new_session(graph)
         session.run(tf.global_variables_initializer())
     flops = 2 * tokens * units * vocab_size
     ceiling = time_call(lambda: session.run(product), repeats)
@@ -131,7 +132,8 @@ SECTIONS = ("generation", "training", "ceiling", "first-step")
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
-    parser.add_argument("--repeats", type=at_least(1), default=7, help="timed repeats per variant (default 7)")
+    parser.add_argument("--repeats", type=at_least(1, most=1000), default=7,
+                        help="timed repeats per variant, 1 to 1000 (default 7)")
     parser.add_argument("--out", default=os.path.join("out", "bench"), help="output folder (default out/bench)")
     parser.add_argument("--only", nargs="+", choices=SECTIONS, default=SECTIONS)
     args = parser.parse_args(argv)

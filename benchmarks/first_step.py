@@ -15,7 +15,7 @@ from recipes.d002_feedback import post as feedback_post
 from recipes.d002_feedback.recipe import QuickConfig as FeedbackConfig
 from recipes.d003_stacked_lstm import post as stacked_lstm_post
 from recipes.d003_stacked_lstm.recipe import QuickConfig as StackedLSTMConfig
-from recipes.tftools import start_session
+from recipes.tftools import new_session, start_session
 from tf1_graphs import tf
 
 
@@ -31,7 +31,7 @@ def shakespeare():
     models = shakespeare_post.build_models(ShakespeareConfig(), COOKBOOK_VOCAB, 0)
     model = models.train
     words = np.random.default_rng(0).integers(0, COOKBOOK_VOCAB, size=(model.batch_size, model.seq_len))
-    with tf.Session(graph=models.graph) as session:
+    with new_session(models.graph) as session:
         session.run(models.init)
         session.run(model.train_op, {model.x_data: words, model.y_output: np.roll(words, -1, axis=1)})
 
@@ -39,7 +39,7 @@ def shakespeare():
 def feedback():
     config = FeedbackConfig()
     graph, asker = feedback_post.build(feedback_post.build_asker, config, feedback_post.sine_data(config.n_samples), 0)
-    with tf.Session(graph=graph) as session:
+    with new_session(graph) as session:
         session.run(asker.init)
         feedback_post.train(session, asker.model, {}, 1)
 
@@ -48,7 +48,7 @@ def stacked_lstm():
     config = StackedLSTMConfig()
     model = stacked_lstm_post.build_classifier(config, 0)
     sequences, labels = stacked_lstm_post.toy_batch(config, np.random.default_rng(0))
-    with tf.Session(graph=model.graph) as session, model.graph.as_default():
+    with new_session(model.graph) as session, model.graph.as_default():
         session.run(tf.global_variables_initializer())
         session.run(model.train_op, {model.inputs: sequences, model.labels: labels})
 

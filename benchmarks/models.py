@@ -28,6 +28,7 @@ from recipes.d001_shakespeare import post as shakespeare_post
 from recipes.d001_shakespeare.recipe import FullConfig as ShakespeareConfig
 from recipes.d002_feedback import post as feedback_post
 from recipes.d002_feedback.recipe import QuickConfig as FeedbackConfig
+from recipes.tftools import new_session
 from tf1_graphs import seeded_graph, tf
 
 SINE = FeedbackConfig()             # the asker's model and training, as the recipe runs them
@@ -77,7 +78,7 @@ TrainingStep = namedtuple("TrainingStep", "session model feed")
 
 
 def _started(graph, model, feed):
-    session = tf.Session(graph=graph)
+    session = new_session(graph)
     with graph.as_default():
         session.run(tf.global_variables_initializer())
     return TrainingStep(session, model, feed)

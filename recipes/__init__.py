@@ -5,6 +5,8 @@ the claims (`claims.py`: measurements and the checks, each owning its claim id) 
 recipe (`recipe.py`: the configs, the run in the post's order, the plots, the deviations).
 A recipe module defines NAME, DOCUMENT, TITLE, SOURCE, DEVIATIONS and `run(run)`; it may
 add `add_arguments(parser)` for its own options and COMMANDS for extra verbs (see __main__).
+Those command-line names live in the folder's light `cli.py` (no TensorFlow), which the
+recipe module re-exports, so that `--help`, `list` and `report` answer at once.
 
 This module stays light (no TensorFlow): it only names the recipes.
 """
@@ -20,5 +22,10 @@ class UserError(Exception):
 
 
 def load(name):
-    """The recipe module of the command-line name `name`."""
+    """The recipe module of the command-line name `name` (imports TensorFlow)."""
     return importlib.import_module(f"recipes.{FOLDERS[name]}.recipe")
+
+
+def load_cli(name):
+    """The light command-line module of `name`: NAME, DOCUMENT, TITLE, add_arguments, COMMANDS."""
+    return importlib.import_module(f"recipes.{FOLDERS[name]}.cli")

@@ -10,7 +10,7 @@ import sys
 import time
 import traceback
 
-from recipes import RECIPES, UserError, load
+from recipes import RECIPES, UserError, load, load_cli
 from recipes.cells import CELL_KINDS
 from recipes.files import is_filesystem_error
 from recipes.run import at_least
@@ -39,7 +39,7 @@ class Parser(argparse.ArgumentParser):
 
 def add_common(parser):
     parser.add_argument("--seed", type=at_least(0, most=2**32 - 1), default=0,
-                        help="seed for Python, NumPy and the graphs (default 0): same seed, same numbers")
+                        help="seed for Python, NumPy and the graphs, 0 to 4294967295 (default 0): same seed, same numbers")
     parser.add_argument("--out", type=output_folder, default="out",
                         help="output folder (default ./out); each recipe writes OUT/NAME/")
     mode = parser.add_mutually_exclusive_group()
@@ -70,12 +70,13 @@ def build_parser(modules):
     add_common(everything)
     everything.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     report = verbs.add_parser("report", help="rebuild OUT/REPORT.md from the results already in OUT")
-    report.add_argument("--out", type=output_folder, default="out")
+    report.add_argument("--out", type=output_folder, default="out",
+                        help="the output folder the runs wrote (default ./out)")
     extra = {}
     for name, module in modules.items():
         for verb, (configure, handler) in getattr(module, "COMMANDS", {}).items():
             if verb not in extra:
-                extra[verb] = verbs.add_parser(verb, help=f"{verb} (recipe-specific)").add_subparsers(
+                extra[verb] = verbs.add_parser(verb, help=f"a recipe's own verb ({verb} NAME --help)").add_subparsers(
                     dest="name", required=True, metavar="NAME", parser_class=Parser)
             configure(extra[verb].add_parser(name))
             extra[verb].choices[name].set_defaults(handler=handler)
@@ -104,20 +105,20 @@ def run_recipe(module, args, echo=True):
     return run
 
 
-def run_reporting_errors(module, args, errors):
-    """Run a recipe for `run` or `all`; an error is recorded in `errors`, not raised. Returns the exit status."""
+def run_reporting_errors(name, args, errors):
+    """Run recipe `name` for `run` or `all`; an error is recorded in `errors`, not raised. Returns the exit status."""
     try:
-        return 0 if run_recipe(module, args).all_passed else EXIT_CLAIM_FAILED
+        return 0 if run_recipe(load(name), args).all_passed else EXIT_CLAIM_FAILED
     except UserError as error:  # e.g. no corpus: in `all`, the others still run
-        return report_error(module.NAME, str(error), errors)
+        return report_error(name, str(error), errors)
     except OSError as error:
         if not is_filesystem_error(error):
             raise
-        return report_error(module.NAME, f"cannot write {error.filename or args.out}: {error.strerror}", errors)
+        return report_error(name, f"cannot write {error.filename or args.out}: {error.strerror}", errors)
     except Exception as error:  # a bug: show where, and keep the other recipes' results
-        errors[module.NAME] = f"{type(error).__name__}: {error}"
+        errors[name] = f"{type(error).__name__}: {error}"
         traceback.print_exc()
-        print(f"== {module.NAME}: ERROR {errors[module.NAME]}", file=sys.stderr)
+        print(f"== {name}: ERROR {errors[name]}", file=sys.stderr)
         return EXIT_RECIPE_ERROR
 
 
@@ -141,10 +142,10 @@ def lock_output(out_dir):
         raise UserError(f"cannot write {error.filename or out_dir}: {error.strerror}") from None
 
 
-def run_all(modules, args):
+def run_all(args):
     """Every recipe whatever happens to the others, then the report; the worst exit status."""
     errors = {}
-    statuses = [run_reporting_errors(module, args, errors) for module in modules.values()]
+    statuses = [run_reporting_errors(name, args, errors) for name in RECIPES]
     try:
         statuses.append(report_verb(args.out, errors))
     except UserError as error:  # e.g. REPORT.md unwritable: the recipes' statuses are kept
@@ -165,7 +166,7 @@ def report_verb(out_dir, errors=None):
 
 
 def main(argv=None):
-    modules = {name: load(name) for name in RECIPES}
+    modules = {name: load_cli(name) for name in RECIPES}  # light: TensorFlow loads when a recipe runs
     args = build_parser(modules).parse_args(argv)
     try:
         if args.verb == "list":
@@ -175,10 +176,10 @@ def main(argv=None):
         if args.verb == "report":
             return report_verb(args.out)
         if args.verb == "run":
-            return run_reporting_errors(modules[args.name], args, {})
+            return run_reporting_errors(args.name, args, {})
         if args.verb == "all":
             with lock_output(args.out):  # one `all` per folder at a time; `run` locks OUT/NAME alone
-                return run_all(modules, args)
+                return run_all(args)
         return args.handler(args)
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -24,15 +24,14 @@ LEFTOVER_PATTERNS = (TMP_PREFIX + "*", "*.tempstate*", "checkpoint.tmp*")
 
 def at_least(minimum, most=None):
     """An argparse type: a whole number >= `minimum` (and <= `most`), else a one-line usage error."""
+    allowed = f"a whole number from {minimum} to {most}" if most is not None else f"a whole number >= {minimum}"
+
     def parse(text):
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"expected a number >= {minimum}, got {value}")
-        if most is not None and value > most:
-            raise argparse.ArgumentTypeError(f"expected a number <= {most}, got {value}")
+        if not text.strip().lstrip("+-").isdigit() or len(text) > 30:  # refuses 1e12, 2.5, and pages of digits
+            raise argparse.ArgumentTypeError(f"expected {allowed} (digits only), got {text[:30]!r}")
+        value = int(text)
+        if value < minimum or (most is not None and value > most):
+            raise argparse.ArgumentTypeError(f"expected {allowed}, got {value}")
         return value
     return parse
 
@@ -180,6 +179,11 @@ def remove_leftovers(folder):
     for path in paths:
         os.remove(path)
     return len(paths)
+
+
+def legend_below(ax, columns=2, drop=0.16):
+    """The axes' legend under its x label, outside the plotted area, where it can hide no data."""
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -drop), ncol=columns, fontsize=8, frameon=False)
 
 
 def matplotlib_figure(*args, **kwargs):

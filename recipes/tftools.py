@@ -1,20 +1,47 @@
 """The TensorFlow chores the documents share: one session policy, one variable listing, one training loop,
 captured warnings.
 
-Sessions get one intra-op and one inter-op thread: the posts' graphs are small enough to
-gain nothing from more, the machines are shared, and one thread keeps kernels' reductions
-in one order.
+Every session the suite opens gets the same thread configuration, THREADS intra-op and
+inter-op threads.  TensorFlow sizes its process-wide thread pools (Eigen's, which oneDNN's
+kernels also run on) at the first session or eager context of a process and ignores later
+sessions' settings; a matmul's reduction is split by the size of that pool.  So one fixed
+count, set for the eager context too at import, gives the same numbers whichever recipe
+runs first and however many CPUs the machine has.  One thread: the posts' graphs gain
+little from more, and the machines are shared.
 """
 import contextlib
 import logging
 
 from tf1_graphs import tf
 
+THREADS = 1  # intra-op and inter-op threads of every session (and of the eager context)
+
+
+def _fix_the_process_pools():
+    """Size the eager context's pools too, in case it is what first creates the process-wide ones."""
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(THREADS)
+        tf.config.threading.set_inter_op_parallelism_threads(THREADS)
+    except RuntimeError:  # the context is already up: its pools are set, and sessions can only share them
+        pass
+
+
+_fix_the_process_pools()
+
+
+def session_config():
+    """The one thread configuration of the suite's sessions."""
+    return tf.ConfigProto(intra_op_parallelism_threads=THREADS, inter_op_parallelism_threads=THREADS)
+
+
+def new_session(graph):
+    """A session on `graph` with the suite's thread configuration (use it for every session)."""
+    return tf.Session(graph=graph, config=session_config())
+
 
 def start_session(graph):
-    """A session on `graph`, one thread each way, with its variables initialised."""
-    threads = tf.ConfigProto(intra_op_parallelism_threads=1, inter_op_parallelism_threads=1)
-    sess = tf.Session(graph=graph, config=threads)
+    """A new_session on `graph` with its variables initialised."""
+    sess = new_session(graph)
     with graph.as_default():
         sess.run(tf.global_variables_initializer())
     return sess

@@ -17,11 +17,9 @@ import numpy as np
 
 from recipes import UserError, tftools
 from recipes.d000_initial_state import claims, post
-from recipes.run import at_least, matplotlib_figure
+from recipes.d000_initial_state.cli import DOCUMENT, NAME, TITLE, add_arguments  # noqa: F401 (the recipe's names)
+from recipes.run import legend_below, matplotlib_figure
 
-NAME = "initial_state"
-DOCUMENT = "000_00c5a7e54969fe2a.txt"
-TITLE = "A trainable initial state for an LSTM fed one long sequence in chunks"
 SOURCE = ("the Q&A 'trainable initial state for an LSTM in TensorFlow' (2018): the question's "
           "graph and answers 0, 1 and 2, each rebuilt with the post's shapes and checked on a run")
 
@@ -65,11 +63,6 @@ class TestConfig(QuickConfig):
 
 
 VARIANTS = ("question", "answer 0", "answer 1", "answer 2")
-
-
-def add_arguments(parser):
-    parser.add_argument("--sequences", type=at_least(1), default=None, metavar="N",
-                        help="training sequences per variant (default 1000; 3000 with --full)")
 
 
 def run(run):
@@ -236,7 +229,7 @@ def plot_losses(run, results, config):
     first.set(title="first chunk of each sequence (where the initial state acts)",
               xlabel="training sequence", ylabel=f"training loss, mean over {block} sequences")
     rest.set(title="the other chunks (answer 1: model phases only)", xlabel="training sequence")
-    first.legend()
+    legend_below(first, columns=4)
     run.save_plot(fig, "loss.png", "Training loss per variant, on each sequence's first chunk (left) "
                   "and on its other chunks (right), averaged over blocks of sequences.")
 
@@ -256,7 +249,7 @@ def plot_initial_states(run, results):
             image = axes[row, col].imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
     for row, part in enumerate(("init_c", "init_h")):
         axes[row, 0].set_ylabel(f"{part}: batch row")
-    fig.colorbar(image, ax=axes, shrink=0.8)
+    fig.colorbar(image, ax=axes, shrink=0.8, label="state value")
     run.save_plot(fig, "initial_state.png", "The initial state (init_c, init_h: batch rows x units) "
                   "before and after training. Answers 0 and 1 learn a different start for each row; "
                   "the question's and answer 2's stay exactly zero.")
@@ -269,14 +262,14 @@ def plot_first_chunk(run, results, config):
         means = [results[v]["first_chunk"][start].mean() for v in VARIANTS]
         bars.bar(x + offset, means, width=0.4, label=f"{start} initial state")
     bars.set_xticks(x, [f"{v}\n(init stays 0)" if v in ("question", "answer 2") else v for v in VARIANTS])
-    bars.set(title="held-out first-chunk loss, dropout off", ylabel="softmax cross-entropy")
-    bars.legend()
+    bars.set(title="held-out first-chunk loss, dropout off", xlabel="variant", ylabel="softmax cross-entropy")
+    legend_below(bars, drop=0.28)  # under the two-line tick labels and the x label
     for start in ("zero", "learned"):
         steps.plot(results["answer 0"]["first_chunk"][start], marker="o", label=f"answer 0, {start} state")
     steps.set(title="answer 0: loss per step of the first chunk", xlabel="time step in the chunk",
               ylabel="softmax cross-entropy")
     steps.axvspan(-0.3, config.delay - 0.7, color="grey", alpha=0.15, label="targets from the hidden prefix")
-    steps.legend()
+    legend_below(steps)
     run.save_plot(fig, "first_chunk.png", "Held-out first-chunk loss starting from a zero versus the "
                   "learned initial state, per variant (left) and per step for answer 0 (right): the "
                   "gain is on the steps whose targets only the initial state can know.")

@@ -10,11 +10,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from recipes.cells import lstm_cell
+from recipes.d001_shakespeare.cli import PRIME_TEXTS  # noqa: F401 (the cookbook's primes, kept with the CLI)
 from recipes.d001_shakespeare.data import encode_prime
 from recipes.tftools import variable_shapes
 from tf1_graphs import seeded_graph, tf
-
-PRIME_TEXTS = ("thou art more", "to be or not to", "wherefore art thou")
 
 
 class LSTMModel:

@@ -8,7 +8,6 @@ train as the book did (state carried through feed_dict, shuffled batches, sample
 the graph, how the loss behaves, that stepping the inference model reproduces the training
 graph, why the loop function never mattered, and that checkpoints sample and resume exactly.
 """
-import argparse
 import dataclasses
 import math
 import os
@@ -19,11 +18,10 @@ from dataclasses import dataclass
 
 from recipes import UserError
 from recipes.d001_shakespeare import claims, data, post, training
-from recipes.run import at_least, matplotlib_figure
+from recipes.d001_shakespeare.cli import (COMMANDS, DOCUMENT, NAME, TITLE,  # noqa: F401 (the recipe's names)
+                                          add_arguments)
+from recipes.run import legend_below, matplotlib_figure
 
-NAME = "shakespeare"
-DOCUMENT = "001_1479d1fa0be8bff9.txt"
-TITLE = "The cookbook's Shakespeare LSTM: training and inference models sharing variables"
 SOURCE = ("blog notes on the TensorFlow Machine Learning Cookbook, ch. 9 section 3 'implementing_lstm': "
           "the LSTM_Model class built for training and again for inference under reuse=True, "
           "its training loop and sample()")
@@ -78,56 +76,6 @@ class TestConfig(FullConfig):
 QUICK_NOTE = ("quick mode: the first {corpus_words:,} words of the corpus, {epochs} epochs, sampling every "
               "{eval_every} and saving every {save_every} iterations (--full: all words, 10 epochs, 50, 500); "
               "the model's sizes are the original's")
-
-
-# ---------------------------------------------------------------------------------------------
-# Command line
-
-
-def prime_text(text):
-    if not text.split():
-        raise argparse.ArgumentTypeError("a prime text needs at least one word")
-    return text
-
-
-def add_prime_option(parser):
-    parser.add_argument("--prime", action="append", type=prime_text, metavar="TEXT",
-                        help="a prime text, lowercase words of the vocabulary; repeat for several "
-                             f"(default: {', '.join(map(repr, post.PRIME_TEXTS))})")
-
-
-def add_arguments(parser):
-    parser.add_argument("--corpus", metavar="PATH",
-                        help="a plain-text corpus to train on instead of the Shakespeare download")
-    parser.add_argument("--resume", action="store_true",
-                        help="continue from the latest checkpoint in OUT/shakespeare/ (same mode, corpus, cell "
-                             "and seed)")
-    parser.add_argument("--overwrite", action="store_true",
-                        help="start afresh in a folder that holds an earlier run's checkpoints, deleting them "
-                             "(without --overwrite or --resume such a folder is refused, and nothing is lost)")
-    add_prime_option(parser)
-
-
-def configure_sample(parser):
-    parser.add_argument("--out", default="out", help="the output folder the training run wrote (default ./out)")
-    add_prime_option(parser)
-    parser.add_argument("--num", type=at_least(1), default=None,
-                        help="at most this many words after each prime (default: 10, as the original)")
-
-
-def sample_command(args):
-    """`python -m recipes sample shakespeare`: greedy samples from the latest checkpoint, in a new process."""
-    primes = args.prime or post.PRIME_TEXTS
-    sampler = training.CheckpointSampler(os.path.join(args.out, NAME))
-    data.validate_primes(primes, sampler.vocab2ix)
-    print(f"{sampler.checkpoint} (iteration {sampler.iteration})")
-    for prime in primes:
-        print(sampler.sample(prime, args.num))
-    sampler.close()
-    return 0
-
-
-COMMANDS = {"sample": (configure_sample, sample_command)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,7 +226,7 @@ def plot_loss(run, trainer, config):
     ax.set_title("Sequence to Sequence Loss")
     ax.set_xlabel("Generation (iteration)")
     ax.set_ylabel("Loss")
-    ax.legend()
+    legend_below(ax)
     run.save_plot(fig, "loss.png", "Training loss per iteration (the original's 'Sequence to Sequence Loss')" + note)
 
 

@@ -16,6 +16,7 @@ from recipes import UserError
 from recipes.d001_shakespeare.data import encode_prime, targets_for, validate_primes, vocab_size
 from recipes.d001_shakespeare.post import PRIME_TEXTS, build_models
 from recipes.files import WriteError, atomic_write
+from recipes.tftools import new_session
 from tf1_graphs import tf
 
 CHECKPOINT_PREFIX = "model"
@@ -194,7 +195,7 @@ class Training:
         self.settings = saved_settings(config, seed)
         self.prime_texts = tuple(prime_texts)
         self.models = build_models(config, dataset.vocab_size, seed)
-        self.sess = tf.Session(graph=self.models.graph)
+        self.sess = new_session(self.models.graph)
         if resume_from is None:
             self.progress = Progress.fresh(len(dataset.batches), seed)
             self.sess.run(self.models.init)
@@ -310,7 +311,7 @@ class CheckpointSampler:
         self.infer, self.unrolled = models.infer, models.unrolled
         with models.graph.as_default():
             saver = tf.train.Saver(tf.trainable_variables())  # the weights; the sampler needs no Adam slots
-        self.sess = tf.Session(graph=models.graph)
+        self.sess = new_session(models.graph)
         self.sess.run(models.init)
         restore_weights(self.sess, saver, self.checkpoint)
 

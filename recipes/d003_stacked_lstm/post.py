@@ -19,7 +19,7 @@ import numpy as np
 from recipes import cells
 from recipes.d003_stacked_lstm.probe import (StepProbe, build_step_probe, forget_bias_source, trace_stack,
                                               variable_readers)
-from recipes.tftools import by_name, captured_tf_warnings, train_steps, variable_listing
+from recipes.tftools import by_name, captured_tf_warnings, new_session, train_steps, variable_listing
 from tf1_graphs import seeded_graph, tf
 
 STACK_SCOPE = "rnn/multi_rnn_cell"  # where dynamic_rnn puts MultiRNNCell's variables
@@ -94,7 +94,7 @@ def run_shared_stack(config, input_depth, seed):
                                       error=str(error).splitlines()[0], error_stage="build")
         sequences = random_sequences(config, np.random.RandomState(seed), config.probe_batch, input_depth)
         listing = variable_listing(tf.trainable_variables())
-        with tf.Session(graph=graph) as session:
+        with new_session(graph) as session:
             session.run(tf.global_variables_initializer())
             try:
                 top, weights = session.run([outputs, by_name(tf.trainable_variables())],
@@ -175,7 +175,7 @@ def run_classifier(config, seed, frozen_scope=None, log=print):
     model = build_classifier(config, seed, frozen_scope)
     rng = np.random.RandomState(seed)
     graph = model.graph
-    with graph.as_default(), tf.Session(graph=graph) as session:
+    with graph.as_default(), new_session(graph) as session:
         session.run(tf.global_variables_initializer())
         variables = by_name(tf.trainable_variables())
         before = session.run(variables)
@@ -219,7 +219,7 @@ def run_gru(config, seed):
         inputs = sequences_placeholder(config, config.input_depth)
         outputs, _ = tf.nn.dynamic_rnn(tf.contrib.rnn.GRUCell(config.n_hidden), inputs, dtype=tf.float32)
         sequences = random_sequences(config, np.random.RandomState(seed), config.probe_batch, config.input_depth)
-        with tf.Session(graph=graph) as session:
+        with new_session(graph) as session:
             session.run(tf.global_variables_initializer())
             values, weights = session.run([outputs, by_name(tf.trainable_variables())],
                                           {inputs: sequences})

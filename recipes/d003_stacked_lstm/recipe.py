@@ -14,11 +14,9 @@ from matplotlib.ticker import MaxNLocator
 
 from recipes import UserError
 from recipes.d003_stacked_lstm import claims, post
-from recipes.run import at_least, matplotlib_figure
+from recipes.d003_stacked_lstm.cli import DOCUMENT, NAME, NUM_LAYERS, TITLE, add_arguments  # noqa: F401
+from recipes.run import legend_below, matplotlib_figure
 
-NAME = "stacked_lstm"
-DOCUMENT = "003_128ee8fee058467c.txt"
-TITLE = "Stacked LSTMs: their trainable variables and the gate equations"
 SOURCE = ("the Q&A 'make LSTM cell trainable': the question's MultiRNNCell([lstm_cell] * num_layers) stack "
           "and answer 0's one-cell-per-layer stack, its trainable-variable listing, its three claims "
           "(variables, trained, gate equations) and its GRU remark")
@@ -27,7 +25,7 @@ SOURCE = ("the Q&A 'make LSTM cell trainable': the question's MultiRNNCell([lstm
 class QuickConfig:
     """The post's stack (2 units, 3 layers) on a toy task, trained for a few steps."""
     n_hidden: int = 2         # the asker's
-    num_layers: int = 3       # the asker's
+    num_layers: int = NUM_LAYERS  # the asker's
     input_depth: int = 3      # not n_hidden on purpose: `[cell] * n` then cannot be built
     num_classes: int = 3
     batch_size: int = 16
@@ -58,11 +56,6 @@ class TestConfig(QuickConfig):
     probe_batch: int = 3
 
 FROZEN_SCOPE = "cell_0"  # the layer the second training run leaves out of the optimizer's var_list
-
-
-def add_arguments(parser):
-    parser.add_argument("--gate-layer", type=at_least(0), default=0, metavar="K",
-                        help="which layer's gates to plot (0 = the one reading x; default 0)")
 
 
 def checked_gate_layer(layer, config):
@@ -188,7 +181,7 @@ def save_gate_plot(run, observed, expected, layer):
                     label=f"unit {unit}, NumPy")
         ax.set_ylabel(label)
         ax.set_ylim(0, 1)
-    axes[0].legend(fontsize=7, ncol=2)
+    legend_below(axes[-1], columns=4, drop=0.3)  # every panel has the same lines; under the last one
     axes[-1].set_xlabel("time step")
     axes[-1].xaxis.set_major_locator(MaxNLocator(integer=True))
     axes[0].set_title(f"Gate activations of layer {layer} over one sequence (trained stack)")
@@ -209,9 +202,9 @@ def save_change_plot(run, trained, frozen):
                 ax.text(0, position + offset, " 0: not in var_list", va="center", fontsize=8)
     ax.set_yticks(positions, [short_name(n) for n in names])
     ax.invert_yaxis()
-    ax.set_xlabel("max |value after training - value before|")
+    ax.set(xlabel="max |value after training - value before|", ylabel="variable")
     ax.set_title("Parameter change per variable")
-    ax.legend(fontsize=8)
+    legend_below(ax)
     run.save_plot(fig, "parameter_change.png", "How far training moved each variable (largest element change): "
                   f"every kernel and bias moves, except {FROZEN_SCOPE}'s when it is left out of var_list.")
 

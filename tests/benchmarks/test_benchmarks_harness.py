@@ -28,4 +28,4 @@ def test_side_by_side_times_every_variant_each_round():
 def test_nonsense_repeats_is_one_line(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["--repeats", "0"])
-    assert exit_info.value.code == 2 and "expected a number >= 1" in capsys.readouterr().err
+    assert exit_info.value.code == 2 and "expected a whole number from 1 to 1000" in capsys.readouterr().err

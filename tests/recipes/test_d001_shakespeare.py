@@ -19,7 +19,7 @@ import pytest
 
 from recipes import UserError
 from recipes.claims import max_abs_diff
-from recipes.d001_shakespeare import claims, data, post, recipe, training
+from recipes.d001_shakespeare import claims, cli, data, post, recipe, training
 from recipes.d001_shakespeare.data import Corpus
 from recipes.run import Run
 from tf1_graphs import reference, seed_everything, tf
@@ -348,15 +348,15 @@ def test_next_word_rank_agrees_with_sample(trained, dataset):
 
 NEW_PROCESS = """
 import json, sys
-from recipes.d001_shakespeare import data, recipe, training
+from recipes.d001_shakespeare import cli, data, recipe, training
 from recipes.d001_shakespeare.data import Corpus
 from tests.recipes.test_d001_shakespeare import TINY, tiny_corpus_text, quiet
 from recipes.__main__ import Parser
 out_dir, train_dir = sys.argv[1], sys.argv[2]
 parser = Parser(prog="sample")
-recipe.configure_sample(parser)
+cli.configure_sample(parser)
 args = parser.parse_args(["--out", out_dir, "--prime", "thou art more", "--prime", "to be or not to", "--num", "6"])
-recipe.sample_command(args)
+cli.sample_command(args)
 trainer = training.Training(TINY, data.prepare_data(Corpus(tiny_corpus_text(), "tiny"), TINY), 0, train_dir, quiet)
 trainer.run()
 print(json.dumps(trainer.progress.losses))
@@ -484,7 +484,7 @@ def test_resuming_with_other_settings_is_refused(dataset, out_dir, tmp_path):
 def test_the_command_line_refuses_nonsense_numbers():
     from recipes.__main__ import Parser
     parser = Parser(prog="sample")
-    recipe.configure_sample(parser)
+    cli.configure_sample(parser)
     for bad in ("0", "-3", "ten"):
         with pytest.raises(SystemExit) as stop:
             parser.parse_args(["--num", bad])

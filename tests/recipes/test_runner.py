@@ -68,7 +68,7 @@ def test_write_graph_makes_a_tensorboard_event_file(tmp_path):
 
 
 @pytest.mark.parametrize("argv,message", [
-    (["run", "fake", "--seed", "-1"], "expected a number >= 0"),
+    (["run", "fake", "--seed", "-1"], "expected a whole number from 0 to 4294967295, got -1"),
     (["run", "fake", "--seed", "many"], "expected a whole number"),
     (["run", "nosuch"], "invalid choice: 'nosuch'"),
     (["run", "fake", "--quick", "--full"], "not allowed with argument"),
@@ -129,7 +129,7 @@ def test_a_seed_numpy_cannot_take_is_refused(capsys):
     parser = build_parser({"fake": _fake_recipe([])})
     with pytest.raises(SystemExit):
         parser.parse_args(["run", "fake", "--seed", str(2**32)])
-    assert "expected a number <= 4294967295" in capsys.readouterr().err
+    assert "expected a whole number from 0 to 4294967295" in capsys.readouterr().err
 
 
 def test_quick_mode_names_every_setting_it_shortens():
