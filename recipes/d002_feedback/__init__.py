@@ -1,0 +1,1 @@
+"""Document 002: feeding an RNN's output back as its input."""

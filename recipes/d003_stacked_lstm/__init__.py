@@ -1,0 +1,1 @@
+"""Document 003: stacked LSTMs, their trainable variables and gate equations."""
