@@ -6,7 +6,6 @@ sample).  Timings never decide a test; the parity of the fast paths is tested in
 import argparse
 import json
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -15,6 +14,7 @@ from benchmarks import first_step, harness
 from benchmarks.models import (RNN_KINDS, shakespeare_step_flops, shakespeare_training_step,
                                sine_training_step)
 from benchmarks.sizes import ShakespeareSizes, SineSizes
+from recipes.modern_process import last_error_line, run_keras3_module
 from tf1_graphs import feedback as fb
 from tf1_graphs import seeded_graph, tf
 from tf1_graphs import shakespeare as shk
@@ -22,18 +22,15 @@ from tf1_graphs.files import atomic_write, atomic_write_json
 from tf1_graphs.recipe import at_least
 from tf1_graphs.timing import summary, time_call, time_side_by_side
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RNN_LABELS = {"dynamic_rnn": "dynamic_rnn(BasicLSTMCell) (posts)", "rnn_decoder": "rnn_decoder static unroll (cookbook)",
               "block": "dynamic_rnn(LSTMBlockCell)", "fused": "LSTMBlockFusedCell"}
 
 
 def keras3(which, repeats):
     """Keras 3's seconds per step, from a process of its own (it needs v2 behaviour)."""
-    result = subprocess.run([sys.executable, "-m", "benchmarks.keras3_lstm", which, str(repeats)], cwd=ROOT,
-                            capture_output=True, text=True, env={k: v for k, v in os.environ.items()
-                                                                 if k != "TF_USE_LEGACY_KERAS"})
+    result = run_keras3_module("benchmarks.keras3_lstm", which, repeats)
     if result.returncode != 0:
-        raise RuntimeError(f"keras3 benchmark failed: {result.stderr.strip().splitlines()[-1]}")
+        raise RuntimeError(f"keras3 benchmark failed: {last_error_line(result)}")
     measured = json.loads(result.stdout.strip().splitlines()[-1])
     return measured["keras"], summary(measured["samples"])
 

@@ -91,6 +91,9 @@ def serve(compute):
     """
     if len(sys.argv) != 3:
         sys.exit(f"usage: python -m {sys.modules['__main__'].__spec__.name} IN.npz OUT.npz")
+    if os.environ.get(LEGACY_KERAS_VARIABLE):
+        sys.exit(f"{LEGACY_KERAS_VARIABLE} is set, so TensorFlow loaded tf-keras: run the counterpart without it "
+                 "(recipes.modern_process.run_counterpart does)")
     weights, inputs, _ = unpack(sys.argv[1])
     try:
         results, returned = compute(weights, inputs)
