@@ -15,16 +15,26 @@ from tf1_graphs.claims import check_close
 
 MODULE = "recipes.d000_initial_state.modern"
 SOURCE = "000, today's TensorFlow"
+# The report's side-by-side table: (what the post did, what you write now); the verdict is the claims'.
+SIDE_BY_SIDE = [
+    ("state_c/state_h tf.Variables in scope 'state', restore/save_state assign ops",
+     "LearnedInitialState: a layer owning init_c, init_h, passed as initial_state"),
+    ("propagate_state: assign new_state into the state variables after each chunk",
+     "pass the returned [h, c] to the next call (not stateful=True: it resets to zeros)"),
+    ("two AdamOptimizers split by var_list (train_nn_state_step, train_nn_step)",
+     "two keras.optimizers.Adam, applied to model + start state on first chunks, model alone after"),
+]
 KEY_LINES = ("recipes/d000_initial_state/modern.py: LearnedInitialState (the trainable start), "
              "ChunkedLSTM.call (the carried state), Answer0Training (two Adams, start state on first chunks only)")
 
 # float32 on both sides.  Keras sums x @ kernel + h @ recurrent_kernel + (b + 1) where TF 1.x sums
-# [x, h] @ kernel + b, then + 1: the same maths rounded in another order.  Measured (seed 0, quick
-# and test configs): outputs, states and step losses 4.8e-7, a whole sequence carried 4.8e-7,
-# the losses of 8 Adam steps 1.2e-6.  The tolerances are about 10x those; a wrong gate order,
-# a forgotten forget bias or an unmapped recurrent kernel moves them by 1e-2 or more.
+# [x, h] @ kernel + b, then + 1: the same maths rounded in another order.  Measured, seed 0, quick
+# shapes, after 30 / 200 training sequences: first chunk (outputs, states, step losses) 1.2e-7 /
+# 4.8e-7, a whole sequence carried 8.9e-8 / 6.6e-7, the losses of 8 Adam steps 0 (bit-identical)
+# / 1.8e-7.  Tolerances about 10x the largest; a wrong gate order, a forgotten forget bias or an
+# unmapped recurrent kernel moves the outputs by 1e-2 or more.
 FORWARD_ATOL = 5e-6
-LOSS_ATOL = 1e-5
+LOSS_ATOL = 2e-6
 
 
 def training_losses(sess, model, inputs, targets):

@@ -15,6 +15,13 @@ from tf1_graphs.claims import check_close, check_that
 
 MODULE = "recipes.d003_stacked_lstm.modern"
 SOURCE = "003, today's TensorFlow"
+# The report's side-by-side table: (what the post did, what you write now); the verdict is the claims'.
+SIDE_BY_SIDE = [
+    ("MultiRNNCell([BasicLSTMCell(n) for _ in range(layers)])", "one keras.layers.LSTM(n, return_sequences=True) per layer"),
+    ("tf.trainable_variables(): kernel [in + H, 4H] and bias per layer",
+     "model.trainable_weights: kernel [in, 4H], recurrent_kernel [H, 4H], bias per layer"),
+    ("MultiRNNCell([cell] * n): one shared set under cell_0", "one LSTM layer object called n times: one shared set"),
+]
 KEY_LINES = ("recipes/d003_stacked_lstm/modern.py: StackedLSTM (one LSTM layer per layer), "
              "reused_layer_stack (one layer object called three times)")
 

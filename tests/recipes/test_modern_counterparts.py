@@ -221,3 +221,9 @@ def test_counterpart_process_has_keras3_alone(name, request):
     assert process["tf_keras_loaded"] is False
     assert process["legacy_keras_variable"] == ""
     assert process["keras_version"].startswith("3.")
+
+
+@pytest.mark.parametrize("parity", [p000, p001, p002, p003])
+def test_each_document_gives_the_report_its_rows(parity):
+    assert parity.KEY_LINES.startswith(f"recipes/{parity.MODULE.split('.')[1]}/modern.py")
+    assert parity.SIDE_BY_SIDE and all(len(row) == 2 for row in parity.SIDE_BY_SIDE)
