@@ -86,13 +86,14 @@ def run_counterpart(module, weights, inputs):
 def serve(compute):
     """The counterpart's entry point: `compute(weights, inputs)` -> (results, weights mapped back to TF 1.x).
 
-    An error ends the process with the traceback and, last, one line naming it.  Writes OUT.npz with both and with what this process loaded (the test that Keras 3 ran
-    alone reads it).  Call as `serve(parity)` under `if __name__ == "__main__"`.
+    An error ends the process with the traceback and, last, one line naming it.  Writes OUT.npz
+    with both and with what this process loaded (the test that Keras 3 ran alone reads it).
+    Call as `serve(parity)` under `if __name__ == "__main__"`.
     """
     if len(sys.argv) != 3:
         sys.exit(f"usage: python -m {sys.modules['__main__'].__spec__.name} IN.npz OUT.npz")
     if os.environ.get(LEGACY_KERAS_VARIABLE):
-        sys.exit(f"{LEGACY_KERAS_VARIABLE} is set, so TensorFlow loaded tf-keras: run the counterpart without it "
+        sys.exit(f"{LEGACY_KERAS_VARIABLE} is set, which binds TensorFlow to tf-keras: run the counterpart without it "
                  "(recipes.modern_process.run_counterpart does)")
     weights, inputs, _ = unpack(sys.argv[1])
     try:
