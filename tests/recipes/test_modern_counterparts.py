@@ -1,0 +1,229 @@
+"""Today's TensorFlow beside each post: the weight mapping, and each Keras 3 counterpart's parity.
+
+The mapping is checked in NumPy against the gate equations of both layouts, with its broken
+twins; each document's counterpart runs once, in its own process, on a tiny config, and every
+`modern-` claim must pass; that process must have loaded Keras 3 alone.
+"""
+import dataclasses
+from collections import namedtuple
+
+import numpy as np
+import pytest
+
+from recipes import keras_weights as kw
+from recipes.d000_initial_state import modern_parity as p000
+from recipes.d001_shakespeare import modern_parity as p001
+from recipes.d002_feedback import modern_parity as p002
+from recipes.d003_stacked_lstm import modern_parity as p003
+from recipes.modern_process import CounterpartFailed, one_line, run_counterpart
+from tf1_graphs import feedback as fb
+from tf1_graphs import initial_state as m000
+from tf1_graphs import reference, tf
+from tf1_graphs import shakespeare as shk
+from tf1_graphs import stacked_lstm as sl
+from tf1_graphs.claims import check_close
+
+KERAS_GATES_AS_REFERENCE = ("i", "f", "j", "o")  # Keras's i, f, c, o in reference.py's names (c is j)
+IN, H, BATCH, STEPS = 3, 4, 2, 6
+
+
+@pytest.fixture
+def tf1_lstm():
+    """A TF 1.x kernel, a bias with every gate nonzero, inputs and a start state, float64."""
+    rng = np.random.default_rng(0)
+    return (rng.normal(size=(IN + H, 4 * H)), rng.normal(size=4 * H), rng.normal(size=(BATCH, STEPS, IN)),
+            rng.normal(size=(BATCH, H)), rng.normal(size=(BATCH, H)))
+
+
+def keras_layout_outputs(x, kernel, recurrent_kernel, bias, c0, h0):
+    """Keras's equations on Keras's layout, in NumPy: [x, h] @ [kernel; recurrent_kernel] + bias, gates i, f, c, o,
+    nothing added at run time."""
+    outputs, _, _ = reference.lstm_sequence(x, np.concatenate([kernel, recurrent_kernel]), bias, c0, h0,
+                                            forget_bias=0.0, gate_order=KERAS_GATES_AS_REFERENCE)
+    return outputs
+
+
+def mapped_parity(tf1_lstm, keras_weights):
+    kernel, bias, x, c0, h0 = tf1_lstm
+    expected, _, _ = reference.lstm_sequence(x, kernel, bias, c0, h0, forget_bias=1.0)
+    return check_close("mapping", "test", "the Keras layout computes the TF 1.x cell",
+                       keras_layout_outputs(x, *keras_weights, c0, h0), expected, 1e-12)
+
+
+# --- the mapping, in NumPy ------------------------------------------------------------------------
+
+def test_mapping_computes_the_same_cell(tf1_lstm):
+    assert mapped_parity(tf1_lstm, kw.lstm_to_keras(tf1_lstm[0], tf1_lstm[1])).passed
+
+
+def test_wrong_gate_order_fails(tf1_lstm):
+    kernel, bias = tf1_lstm[:2]
+    unordered = [kernel[:IN], kernel[IN:], bias + np.repeat([0, 0, 1, 0], H)]  # forget bias on TF 1.x's f block
+    assert not mapped_parity(tf1_lstm, unordered).passed
+
+
+def test_forgotten_forget_bias_fails(tf1_lstm):
+    assert not mapped_parity(tf1_lstm, kw.lstm_to_keras(tf1_lstm[0], tf1_lstm[1], forget_bias=0.0)).passed
+
+
+def test_unmapped_recurrent_kernel_fails(tf1_lstm):
+    kernel, recurrent_kernel, bias = kw.lstm_to_keras(tf1_lstm[0], tf1_lstm[1])
+    assert not mapped_parity(tf1_lstm, [kernel, np.zeros_like(recurrent_kernel), bias]).passed
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_round_trip_is_the_identity(dtype, tf1_lstm):
+    kernel, bias = (a.astype(dtype) for a in tf1_lstm[:2])
+    back_kernel, back_bias = kw.lstm_to_tf1(*kw.lstm_to_keras(kernel, bias))
+    assert back_kernel.dtype == dtype and np.array_equal(back_kernel, kernel)
+    assert np.max(np.abs(back_bias - bias)) <= kw.fold_error_bound(bias)
+    _, zero_bias = kw.lstm_to_tf1(*kw.lstm_to_keras(kernel, np.zeros_like(bias)))
+    assert np.array_equal(zero_bias, np.zeros_like(bias))  # as initialised: exact
+
+
+def test_round_trip_claim_fails_on_a_changed_weight(tf1_lstm):
+    sent = {"cell/basic_lstm_cell/kernel": tf1_lstm[0], "cell/basic_lstm_cell/bias": tf1_lstm[1]}
+    back = dict(zip(sent, kw.lstm_to_tf1(*kw.lstm_to_keras(*sent.values()))))
+    biases = ["cell/basic_lstm_cell/bias"]
+    assert p002.check_round_trip("rt", "test", sent, back, biases).passed
+    moved = dict(back, **{"cell/basic_lstm_cell/kernel": back["cell/basic_lstm_cell/kernel"] + 1e-12})
+    assert not p002.check_round_trip("rt", "test", sent, moved, biases).passed
+    assert not p002.check_round_trip("rt", "test", sent, {"cell/basic_lstm_cell/kernel": back[
+        "cell/basic_lstm_cell/kernel"]}, biases).passed
+
+
+def test_mapping_table_rows_have_three_columns():
+    assert kw.MAPPING_TABLE and all(len(row) == 3 for row in kw.MAPPING_TABLE)
+
+
+# --- the process ----------------------------------------------------------------------------------
+
+def test_a_failed_counterpart_is_one_readable_error():
+    with pytest.raises(CounterpartFailed, match=r"recipes\.no_such_counterpart failed .*No module named") as raised:
+        run_counterpart("recipes.no_such_counterpart", {}, {})
+    assert "\n" not in str(raised.value)
+
+
+def test_one_line_unwraps_keras_errors():
+    message = "Exception encountered when calling X.call().\n\n\x1b[1mshapes differ\x1b[0m\n\nArguments received:\n  • x"
+    assert one_line(message) == "Exception encountered when calling X.call(). shapes differ"
+
+
+# --- one counterpart process per document, tiny configs --------------------------------------------
+
+Parity = namedtuple("Parity", "weights modern returned process tf1 extra")
+
+
+def counterpart(module, tf1_side, extra=None):
+    """Run the counterpart on the TF 1.x side's (weights, inputs, references)."""
+    weights, inputs, references = tf1_side
+    modern, returned, process = run_counterpart(module, weights, inputs)
+    return Parity(weights, modern, returned, process, references, extra)
+
+
+@pytest.fixture(scope="module")
+def run_000():
+    class Tiny(m000.QuickConfig):
+        chunks_per_sequence, train_sequences, eval_sequences = 3, 3, 2
+    _, train, held_out = m000.make_task(Tiny, 0)
+    graph, model = m000.build(m000.Answer0Graph, Tiny, 0)
+    sess = m000.start_session(graph)
+    m000.train(sess, model, train, m000.answer0_sequence, Tiny.train_sequences)  # a learned start, nonzero biases
+    with graph.as_default():
+        before = sess.run(tf.global_variables())
+    weights, inputs, references = p000.tf1_side(sess, model, held_out)
+    with graph.as_default():
+        after = sess.run(tf.global_variables())
+    sess.close()
+    left_as_found = all(np.array_equal(a, b) for a, b in zip(before, after))
+    return counterpart(p000.MODULE, (weights, inputs, references), extra=left_as_found)
+
+
+@pytest.fixture(scope="module")
+def run_001():
+    config = dataclasses.replace(shk.QuickConfig(), rnn_size=16, embedding_size=16, batch_size=4, training_seq_len=6)
+    vocab = 30
+    models = shk.build_models(config, vocab, 0)
+    rng = np.random.default_rng(0)
+    batches = [rng.integers(0, vocab, (config.batch_size, config.training_seq_len)).astype(np.int32) for _ in range(2)]
+    with tf.Session(graph=models.graph) as sess:
+        sess.run(models.init)
+        return counterpart(p001.MODULE, p001.tf1_side(sess, models, batches, [3, 5, 7], generate_steps=8))
+
+
+class Tiny002(fb.QuickConfig):
+    n_samples = 30
+
+
+@pytest.fixture(scope="module")
+def run_002():
+    data = fb.sine_data(Tiny002.n_samples)
+    graph, answers = fb.build_graph(0, fb.build_answers, Tiny002, data)
+    with tf.Session(graph=graph) as sess:
+        sess.run(answers.init)
+        fb.train(sess, answers.model, {answers.model.inputs: data.sine}, 20)
+        return counterpart(p002.MODULE, p002.tf1_side(sess, answers.model, data, generate_steps=20, train_steps=3,
+                                                       forget_bias=Tiny002.forget_bias), extra=data)
+
+
+class Tiny003(sl.QuickConfig):
+    batch_size, num_steps, train_steps, probe_batch = 8, 5, 3, 2
+
+
+@pytest.fixture(scope="module")
+def run_003():
+    trained = sl.run_classifier(Tiny003, 0, log=lambda *_: None)
+    shared = sl.run_shared_stack(Tiny003, Tiny003.n_hidden, 0)
+    return counterpart(p003.MODULE, p003.tf1_side(trained, shared, Tiny003))
+
+
+def assert_all_pass(claims, at_least=2):
+    failed = [f"{c.id}: {c.observed} (expected {c.expected})" for c in claims if not c.passed]
+    assert not failed, failed
+    assert len(claims) >= at_least and all(c.id.startswith("modern-") for c in claims)
+
+
+def test_000_parity(run_000):
+    r = run_000
+    assert_all_pass(p000.check_claims(r.modern, r.returned, r.tf1, r.weights))
+    assert r.extra  # the parity's training steps left the recipe's session as they found it
+
+
+def test_001_parity(run_001):
+    r = run_001
+    assert_all_pass(p001.check_claims(r.modern, r.returned, r.tf1, r.weights))
+
+
+def test_002_parity(run_002):
+    r = run_002
+    assert_all_pass(p002.check_claims(r.modern, r.returned, r.tf1, r.weights, r.extra.sine.dtype))
+
+
+def test_003_parity(run_003):
+    r = run_003
+    assert_all_pass(p003.check_claims(r.modern, r.returned, r.tf1, r.weights, Tiny003))
+
+
+def test_parity_claims_fail_on_other_numbers(run_002, run_001):
+    """Broken twins of the checks themselves: results moved by 1e-3, or other words, must fail."""
+    r = run_002
+    moved = {k: v + 1e-3 if k in ("outputs", "generated", "losses") else v for k, v in r.modern.items()}
+    claims = {c.id: c.passed for c in p002.check_claims(moved, r.returned, r.tf1, r.weights, r.extra.sine.dtype)}
+    assert not any(claims[k] for k in ("modern-002-same-outputs", "modern-002-same-generation",
+                                       "modern-002-same-training-losses"))
+    r = run_001
+    assert not p001.check_same_words(dict(r.modern, generated=r.modern["generated"] + 1), r.tf1).passed
+
+
+@pytest.mark.parametrize("name", ["run_000", "run_001", "run_002", "run_003"])
+def test_counterpart_process_has_keras3_alone(name, request):
+    process = request.getfixturevalue(name).process
+    assert process["tf_keras_loaded"] is False
+    assert process["legacy_keras_variable"] == ""
+    assert process["keras_version"].startswith("3.")
+
+
+@pytest.mark.parametrize("parity", [p000, p001, p002, p003])
+def test_each_document_gives_the_report_its_rows(parity):
+    assert parity.KEY_LINES.startswith(f"recipes/{parity.MODULE.split('.')[1]}/modern.py")
+    assert parity.SIDE_BY_SIDE and all(len(row) == 2 for row in parity.SIDE_BY_SIDE)
