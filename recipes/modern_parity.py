@@ -6,9 +6,9 @@ import re
 
 import numpy as np
 
-from tf1_graphs import tf
-from tf1_graphs.claims import check_that, max_abs_diff
+from recipes.claims import check_that, max_abs_diff
 from recipes.keras_weights import fold_error_bound
+from tf1_graphs import tf
 
 
 def weights_by_name(session, variables):

@@ -8,10 +8,11 @@ carried chunk to chunk, and the losses of answer 0's first training steps, dropo
 """
 import numpy as np
 
+from recipes.claims import check_close
+from recipes.d000_initial_state.claims import chunked_outputs, state_values
+from recipes.d000_initial_state.post import chunk_feed
 from recipes.modern_parity import check_round_trip, reset_adam, variables_restored, weights_by_name
 from recipes.modern_process import run_counterpart
-from tf1_graphs import initial_state as m
-from tf1_graphs.claims import check_close
 
 MODULE = "recipes.d000_initial_state.modern"
 SOURCE = "000, today's TensorFlow"
@@ -45,10 +46,10 @@ def training_losses(sess, model, inputs, targets):
         sess.run(model.restore_state)
         for index, (chunk, chunk_targets) in enumerate(zip(sequence, sequence_targets)):
             step = model.train_nn_state_step if index == 0 else model.train_nn_step
-            _, loss = sess.run([step, model.total_loss], m._feed(model, chunk, chunk_targets, keep_prob=1.0))
+            _, loss = sess.run([step, model.total_loss], chunk_feed(model, chunk, chunk_targets, keep_prob=1.0))
             if index == 0:
                 sess.run(model.save_state)
-            sess.run(model.propagate_state, m._feed(model, chunk, keep_prob=1.0))
+            sess.run(model.propagate_state, chunk_feed(model, chunk, keep_prob=1.0))
             losses.append(loss)
     return np.array(losses)
 
@@ -63,10 +64,10 @@ def tf1_side(sess, model, streams, sequences=2, forget_bias=1.0):
     with variables_restored(sess):
         sess.run(model.restore_state)
         weights = weights_by_name(sess, model.nn_vars + model.state_vars)
-        start = m.state_values(sess, model.state)
+        start = state_values(sess, model.state)
         outputs, new_state, step_losses = sess.run(
-            [model.val, model.new_state, model.losses], m._feed(model, inputs[0][0], targets[0][0], keep_prob=1.0))
-        carried = m.chunked_outputs(sess, model, inputs[0], start, model.propagate_state)
+            [model.val, model.new_state, model.losses], chunk_feed(model, inputs[0][0], targets[0][0], keep_prob=1.0))
+        carried = chunked_outputs(sess, model, inputs[0], start, model.propagate_state)
         reset_adam(sess)
         losses = training_losses(sess, model, inputs, targets)
     references = {"outputs": outputs, "final_c": new_state.c, "final_h": new_state.h, "step_losses": step_losses,

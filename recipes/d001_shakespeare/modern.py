@@ -57,7 +57,7 @@ class ShakespeareLSTM(keras.Model):
 class Training:
     """The cookbook's training step: mean cross-entropy of the next word, Adam with the global norm clipped."""
 
-    def __init__(self, model, learning_rate=0.001, max_grad_norm=4.5):
+    def __init__(self, model, learning_rate, max_grad_norm):
         self.model = model
         self.optimizer = keras.optimizers.Adam(**dict(keras_weights.TF1_ADAM, learning_rate=learning_rate),
                                                global_clipnorm=max_grad_norm)
@@ -123,7 +123,7 @@ def parity(weights, inputs):
     second_logits, (h, c) = model(batches[1], state)
     generated = model.generate(inputs["prime"], tf.constant(int(inputs["generate_steps"])))
     restored_logits, _ = restored_copy(model, weights, forget_bias)(batches[0])
-    losses = Training(model).epoch(batches)
+    losses = Training(model, float(inputs["learning_rate"]), float(inputs["max_grad_norm"])).epoch(batches)
     results = {"first_logits": first_logits, "second_logits": second_logits, "final_c": c, "final_h": h,
                "generated": generated, "restored_logits": restored_logits,
                "losses": losses}

@@ -8,11 +8,11 @@ that restores, and the first training steps.
 """
 import numpy as np
 
+from recipes.claims import check_bit_exact, check_close, check_that
+from recipes.d001_shakespeare.data import targets_for
 from recipes.modern_parity import check_round_trip, reset_adam, variables_restored, weights_by_name
 from recipes.modern_process import run_counterpart
 from tf1_graphs import tf
-from tf1_graphs.claims import check_bit_exact, check_close, check_that
-from tf1_graphs.shakespeare_data import targets_for
 
 MODULE = "recipes.d001_shakespeare.modern"
 SOURCE = "001, today's TensorFlow"
@@ -46,8 +46,8 @@ def greedy_ids(sess, infer, prime_ids, steps):
     return np.array([ids])
 
 
-def tf1_side(sess, models, batches, prime_ids, generate_steps=10, forget_bias=1.0):
-    """(weights by TF 1.x name, inputs, TF 1.x results) for the cookbook's pair `models` in `sess`.
+def tf1_side(sess, models, config, batches, prime_ids, generate_steps=10, forget_bias=1.0):
+    """(weights by TF 1.x name, inputs, TF 1.x results) for the cookbook's pair `models`, built with `config`, in `sess`.
 
     Two batches carry the state as the training loop does; the training steps start from a fresh
     Adam and run inside `variables_restored`, so the session is left as it was found."""
@@ -73,7 +73,8 @@ def tf1_side(sess, models, batches, prime_ids, generate_steps=10, forget_bias=1.
     references = {"first_logits": logits[0], "second_logits": logits[1], "final_c": state.c, "final_h": state.h,
                   "generated": greedy_ids(sess, models.infer, prime_ids, generate_steps), "losses": np.array(losses)}
     inputs = {"batches": np.asarray(batches), "prime": np.array([prime_ids], np.int32),
-              "generate_steps": generate_steps, "forget_bias": forget_bias}
+              "generate_steps": generate_steps, "forget_bias": forget_bias,
+              "learning_rate": config.learning_rate, "max_grad_norm": config.max_grad_norm}
     return weights, inputs, references
 
 
@@ -128,8 +129,8 @@ def check_claims(modern, returned, tf1, weights):
             check_round_trip("modern-001-weights-round-trip", SOURCE, weights, returned, lstm_bias)]
 
 
-def parity_claims(sess, models, batches, prime_ids, generate_steps=10):
+def parity_claims(sess, models, config, batches, prime_ids, generate_steps=10):
     """Run the counterpart on the cookbook's pair; the claims."""
-    weights, inputs, tf1 = tf1_side(sess, models, batches, prime_ids, generate_steps)
+    weights, inputs, tf1 = tf1_side(sess, models, config, batches, prime_ids, generate_steps)
     modern, returned, _ = run_counterpart(MODULE, weights, inputs)
     return check_claims(modern, returned, tf1, weights)

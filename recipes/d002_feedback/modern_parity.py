@@ -7,11 +7,12 @@ same: outputs and final state, generated values, and the losses of the first Ada
 """
 import numpy as np
 
+from recipes.claims import check_close
+from recipes.d002_feedback import post
+from recipes.d002_feedback.claims import ROUND_OFF_ATOL
 from recipes.modern_parity import check_round_trip, reset_adam, variables_restored, weights_by_name
 from recipes.modern_process import run_counterpart
-from tf1_graphs import feedback as fb
 from tf1_graphs import tf
-from tf1_graphs.claims import check_close
 
 MODULE = "recipes.d002_feedback.modern"
 SOURCE = "002, today's TensorFlow"
@@ -34,8 +35,8 @@ KEY_LINES = "recipes/d002_feedback/modern.py: SineLSTM (the model), SineLSTM.gen
 # float32 (--cell block): 1.2e-7 / 1.0e-6 / 1.4e-9.  Tolerances ~10x those (generation: the
 # recipe's own ROUND_OFF_ATOL, for up to 1000 fed-back steps); a wrong gate order, a forgotten
 # forget bias or an unmapped recurrent kernel moves every output by 1e-2 or more.
-ATOL = {np.dtype("float64"): {"forward": 1e-12, "generation": fb.ROUND_OFF_ATOL[tf.float64], "losses": 1e-7},
-        np.dtype("float32"): {"forward": 1e-6, "generation": fb.ROUND_OFF_ATOL[tf.float32], "losses": 1e-7}}
+ATOL = {np.dtype("float64"): {"forward": 1e-12, "generation": ROUND_OFF_ATOL[tf.float64], "losses": 1e-7},
+        np.dtype("float32"): {"forward": 1e-6, "generation": ROUND_OFF_ATOL[tf.float32], "losses": 1e-7}}
 
 
 def tf1_side(session, model, data, generate_steps, train_steps, forget_bias):
@@ -46,11 +47,11 @@ def tf1_side(session, model, data, generate_steps, train_steps, forget_bias):
     """
     with session.graph.as_default():
         weights = weights_by_name(session, tf.trainable_variables("sine"))
-    outputs, final_state, prediction = fb.one_run(session, model, data.sine)
-    generated = fb.generate_by_feeding(session, model, data.sine, generate_steps)
+    outputs, final_state, prediction = post.one_run(session, model, data.sine)
+    generated = post.generate_by_feeding(session, model, data.sine, generate_steps)
     with variables_restored(session):
         reset_adam(session)
-        losses = fb.train(session, model, {model.inputs: data.sine}, train_steps)
+        losses = post.train(session, model, {model.inputs: data.sine}, train_steps)
     inputs = {"sine": data.sine, "target": data.following, "forget_bias": forget_bias,
               "generate_steps": generate_steps, "train_steps": train_steps}
     references = {"prediction": prediction, "outputs": outputs, "final_c": final_state.c, "final_h": final_state.h,

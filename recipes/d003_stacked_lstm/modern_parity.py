@@ -8,10 +8,11 @@ its trainable weights are the expected three per layer, and what reusing one lay
 """
 import numpy as np
 
+from recipes.claims import check_close, check_that
+from recipes.d003_stacked_lstm.claims import GATE_ATOL, reference_stack_trace
+from recipes.d003_stacked_lstm.post import layer_weights, stack_layers
 from recipes.modern_parity import check_round_trip
 from recipes.modern_process import run_counterpart
-from tf1_graphs import stacked_lstm as sl
-from tf1_graphs.claims import check_close, check_that
 
 MODULE = "recipes.d003_stacked_lstm.modern"
 SOURCE = "003, today's TensorFlow"
@@ -28,7 +29,7 @@ KEY_LINES = ("recipes/d003_stacked_lstm/modern.py: StackedLSTM (one LSTM layer p
 # float32 Keras against the float32 TF 1.x graph: the same sums in another order (x @ kernel +
 # h @ recurrent_kernel + (b + 1) against [x, h] @ kernel + b, then + 1).  Measured (seed 0, quick
 # and test configs): 1.2e-7 against the graph, 2.4e-7 against float64 NumPy (the recipe's own
-# gate check allows sl.GATE_ATOL = 2e-6 for the same comparison, and it is used here too).
+# gate check allows GATE_ATOL = 2e-6 for the same comparison, and it is used here too).
 GRAPH_ATOL = 2e-6
 
 
@@ -39,13 +40,13 @@ def _keras_view(layers_h, layers_c):
 
 
 def tf1_side(trained, shared, config, forget_bias=1.0):
-    """(weights by TF 1.x name, inputs, TF 1.x results) from `trained` (sl.run_classifier) and
-    `shared` (sl.run_shared_stack with input depth n_hidden): both ran in sessions of their own."""
+    """(weights by TF 1.x name, inputs, TF 1.x results) from `trained` (post.run_classifier) and
+    `shared` (post.run_shared_stack with input depth n_hidden): both ran in sessions of their own."""
     weights = {name.split(":")[0]: value for name, value in trained.after.items()}
     graph = _keras_view([layer["h"] for layer in trained.trace], [layer["c"] for layer in trained.trace])
-    expected = sl.reference_stack_trace(trained.sequences, sl.stack_layers(trained.after, config), forget_bias)
+    expected = reference_stack_trace(trained.sequences, stack_layers(trained.after, config), forget_bias)
     numpy = _keras_view([layer["h"] for layer in expected], [layer["c"] for layer in expected])
-    shared_kernel, shared_bias = sl.layer_weights(shared.weights, 0)
+    shared_kernel, shared_bias = layer_weights(shared.weights, 0)
     inputs = {"sequences": trained.sequences, "forget_bias": forget_bias, "shared_kernel": shared_kernel,
               "shared_bias": shared_bias, "shared_sequences": shared.sequences}
     return weights, inputs, {"graph": graph, "numpy": numpy, "shared_outputs": shared.outputs}
@@ -68,7 +69,7 @@ def check_gate_equations(modern, tf1):
     return check_close(
         "modern-003-gate-equations", SOURCE,
         "The Keras LSTM layers compute the answer's gate equations (the same NumPy reference as a0-c-gate-equations)",
-        _flat(modern), _flat(tf1["numpy"]), sl.GATE_ATOL,
+        _flat(modern), _flat(tf1["numpy"]), GATE_ATOL,
         method="float64 NumPy equations on the TF 1.x weights (kernel blocks i, j, f, o, forget_bias 1.0 added at "
                "run time) against the Keras stack on the Keras layout (i, f, c, o, forget bias in the bias); "
                "every layer's outputs and final h, c, max |diff|")

@@ -11,17 +11,22 @@ import numpy as np
 import pytest
 
 from recipes import keras_weights as kw
+from recipes import tftools
+from recipes.claims import check_close
 from recipes.d000_initial_state import modern_parity as p000
+from recipes.d000_initial_state import post as post000
+from recipes.d000_initial_state import recipe as recipe000
 from recipes.d001_shakespeare import modern_parity as p001
+from recipes.d001_shakespeare import post as post001
+from recipes.d001_shakespeare import recipe as recipe001
 from recipes.d002_feedback import modern_parity as p002
+from recipes.d002_feedback import post as post002
+from recipes.d002_feedback import recipe as recipe002
 from recipes.d003_stacked_lstm import modern_parity as p003
+from recipes.d003_stacked_lstm import post as post003
+from recipes.d003_stacked_lstm import recipe as recipe003
 from recipes.modern_process import CounterpartFailed, one_line, run_counterpart
-from tf1_graphs import feedback as fb
-from tf1_graphs import initial_state as m000
 from tf1_graphs import reference, tf
-from tf1_graphs import shakespeare as shk
-from tf1_graphs import stacked_lstm as sl
-from tf1_graphs.claims import check_close
 
 KERAS_GATES_AS_REFERENCE = ("i", "f", "j", "o")  # Keras's i, f, c, o in reference.py's names (c is j)
 IN, H, BATCH, STEPS = 3, 4, 2, 6
@@ -123,12 +128,11 @@ def counterpart(module, tf1_side, extra=None):
 
 @pytest.fixture(scope="module")
 def run_000():
-    class Tiny(m000.QuickConfig):
-        chunks_per_sequence, train_sequences, eval_sequences = 3, 3, 2
-    _, train, held_out = m000.make_task(Tiny, 0)
-    graph, model = m000.build(m000.Answer0Graph, Tiny, 0)
-    sess = m000.start_session(graph)
-    m000.train(sess, model, train, m000.answer0_sequence, Tiny.train_sequences)  # a learned start, nonzero biases
+    tiny = dataclasses.replace(recipe000.TestConfig(), chunks_per_sequence=3, train_sequences=3, eval_sequences=2)
+    _, train, held_out = post000.make_task(tiny, 0)
+    graph, model = post000.build(post000.Answer0Graph, tiny, 0)
+    sess = tftools.start_session(graph)
+    post000.train(sess, model, train, post000.answer0_sequence, tiny.train_sequences)  # a learned start, nonzero biases
     with graph.as_default():
         before = sess.run(tf.global_variables())
     weights, inputs, references = p000.tf1_side(sess, model, held_out)
@@ -141,40 +145,38 @@ def run_000():
 
 @pytest.fixture(scope="module")
 def run_001():
-    config = dataclasses.replace(shk.QuickConfig(), rnn_size=16, embedding_size=16, batch_size=4, training_seq_len=6)
+    config = dataclasses.replace(recipe001.TestConfig(), training_seq_len=6)
     vocab = 30
-    models = shk.build_models(config, vocab, 0)
+    models = post001.build_models(config, vocab, 0)
     rng = np.random.default_rng(0)
     batches = [rng.integers(0, vocab, (config.batch_size, config.training_seq_len)).astype(np.int32) for _ in range(2)]
     with tf.Session(graph=models.graph) as sess:
         sess.run(models.init)
-        return counterpart(p001.MODULE, p001.tf1_side(sess, models, batches, [3, 5, 7], generate_steps=8))
+        return counterpart(p001.MODULE, p001.tf1_side(sess, models, config, batches, [3, 5, 7], generate_steps=8))
 
 
-class Tiny002(fb.QuickConfig):
-    n_samples = 30
+TINY_002 = dataclasses.replace(recipe002.TestConfig(), n_samples=30)
 
 
 @pytest.fixture(scope="module")
 def run_002():
-    data = fb.sine_data(Tiny002.n_samples)
-    graph, answers = fb.build_graph(0, fb.build_answers, Tiny002, data)
+    data = post002.sine_data(TINY_002.n_samples)
+    graph, answers = post002.build(post002.build_answers, TINY_002, data, 0)
     with tf.Session(graph=graph) as sess:
         sess.run(answers.init)
-        fb.train(sess, answers.model, {answers.model.inputs: data.sine}, 20)
+        post002.train(sess, answers.model, {answers.model.inputs: data.sine}, 20)
         return counterpart(p002.MODULE, p002.tf1_side(sess, answers.model, data, generate_steps=20, train_steps=3,
-                                                       forget_bias=Tiny002.forget_bias), extra=data)
+                                                       forget_bias=TINY_002.forget_bias), extra=data)
 
 
-class Tiny003(sl.QuickConfig):
-    batch_size, num_steps, train_steps, probe_batch = 8, 5, 3, 2
+TINY_003 = dataclasses.replace(recipe003.TestConfig(), train_steps=3, probe_batch=2)
 
 
 @pytest.fixture(scope="module")
 def run_003():
-    trained = sl.run_classifier(Tiny003, 0, log=lambda *_: None)
-    shared = sl.run_shared_stack(Tiny003, Tiny003.n_hidden, 0)
-    return counterpart(p003.MODULE, p003.tf1_side(trained, shared, Tiny003))
+    trained = post003.run_classifier(TINY_003, 0, log=lambda *_: None)
+    shared = post003.run_shared_stack(TINY_003, TINY_003.n_hidden, 0)
+    return counterpart(p003.MODULE, p003.tf1_side(trained, shared, TINY_003))
 
 
 def assert_all_pass(claims, at_least=2):
@@ -201,7 +203,7 @@ def test_002_parity(run_002):
 
 def test_003_parity(run_003):
     r = run_003
-    assert_all_pass(p003.check_claims(r.modern, r.returned, r.tf1, r.weights, Tiny003))
+    assert_all_pass(p003.check_claims(r.modern, r.returned, r.tf1, r.weights, TINY_003))
 
 
 def test_parity_claims_fail_on_other_numbers(run_002, run_001):
