@@ -1,5 +1,6 @@
 """The TF 1.x side of every "Today's TensorFlow" parity: read a session's weights, leave it as found,
-and judge the round trip of the weight mapping.  Each document's `modern_parity` module builds on it.
+judge the round trip of the weight mapping, and end a recipe with the counterpart's part.
+Each document's `modern_parity` module builds on it.
 """
 import contextlib
 import re
@@ -7,7 +8,7 @@ import re
 import numpy as np
 
 from recipes.claims import check_that, max_abs_diff
-from recipes.keras_weights import fold_error_bound
+from recipes.keras_weights import MAPPING_TABLE, fold_error_bound
 from tf1_graphs import tf
 
 
@@ -64,3 +65,20 @@ def check_round_trip(id, source, sent, returned, lstm_biases, forget_bias=1.0):
         "last place of b + forget_bias)",
         f"all names back; {len(exact)} weights bit-identical; LSTM biases max |diff| <= {bias_bound:.3g}",
         observed, exact_ok and bias_diff <= bias_bound)
+
+
+WEIGHTS_ROW = ("the LSTM's kernel [in + H, 4H] and bias, forget_bias added at run time",
+               "kernel, recurrent_kernel and bias, the forget bias folded in (the weight mapping below)")
+
+
+def todays_tensorflow(run, parity, claims):
+    """A recipe's last part: where to read today's way, its parity claims, and the rows the report
+    sets side by side.  `parity` is the document's modern_parity module, `claims` its parity_claims;
+    each row of its SIDE_BY_SIDE names the claims that give the row its verdict; a last row, the weights,
+    gets the round trip's."""
+    run.log("\n== Today's TensorFlow: " + parity.KEY_LINES)
+    round_trip = [claim.id for claim in claims if claim.id.endswith("-weights-round-trip")]
+    rows = [[post, today, list(ids)] for post, today, ids in parity.SIDE_BY_SIDE] + [[*WEIGHTS_ROW, round_trip]]
+    run.today = {"key_lines": parity.KEY_LINES, "side_by_side": rows, "mapping": [list(row) for row in MAPPING_TABLE]}
+    for claim in claims:
+        run.claim(claim)

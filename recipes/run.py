@@ -48,6 +48,7 @@ class Run:
         self.claims = []
         self.plots = []
         self.measurements = []
+        self.today = None  # today's TensorFlow beside the post, for the report (recipes.modern_parity)
         os.makedirs(self.dir, exist_ok=True)
         self._log = open(os.path.join(self.dir, "log.txt"), "a")  # appended: a failed re-run loses nothing
 
@@ -114,7 +115,7 @@ class Run:
             "source": module.SOURCE, "mode": self.mode, "seed": self.seed, "cell": self.cell,
             "options": {k: v for k, v in self.options.items() if v not in (None, False)},
             "deviations": list(module.DEVIATIONS), "plots": self.plots,
-            "measurements": self.measurements,
+            "measurements": self.measurements, "today": self.today,
             "claims": [c.to_dict() for c in self.claims],
         })
 

@@ -16,14 +16,16 @@ from recipes.modern_process import run_counterpart
 
 MODULE = "recipes.d000_initial_state.modern"
 SOURCE = "000, today's TensorFlow"
-# The report's side-by-side table: (what the post did, what you write now); the verdict is the claims'.
+# The report's side-by-side table: (what the post did, what you write now, the claims that give the verdict).
 SIDE_BY_SIDE = [
     ("state_c/state_h tf.Variables in scope 'state', restore/save_state assign ops",
-     "LearnedInitialState: a layer owning init_c, init_h, passed as initial_state"),
+     "LearnedInitialState: a layer owning init_c, init_h, passed as initial_state", ("modern-000-same-first-chunk",)),
     ("propagate_state: assign new_state into the state variables after each chunk",
-     "pass the returned [h, c] to the next call (not stateful=True: it resets to zeros)"),
+     "pass the returned [h, c] to the next call (not stateful=True: it resets to zeros)",
+     ("modern-000-same-carried-sequence",)),
     ("two AdamOptimizers split by var_list (train_nn_state_step, train_nn_step)",
-     "two keras.optimizers.Adam, applied to model + start state on first chunks, model alone after"),
+     "two keras.optimizers.Adam, applied to model + start state on first chunks, model alone after",
+     ("modern-000-same-training-losses",)),
 ]
 KEY_LINES = ("recipes/d000_initial_state/modern.py: LearnedInitialState (the trainable start), "
              "ChunkedLSTM.call (the carried state), Answer0Training (two Adams, start state on first chunks only)")

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from recipes import UserError, tftools
-from recipes.d000_initial_state import claims, post
+from recipes.d000_initial_state import claims, modern_parity, post
+from recipes.modern_parity import todays_tensorflow
 from recipes.run import at_least, matplotlib_figure
 
 NAME = "initial_state"
@@ -88,6 +89,7 @@ def run(run):
     plot_losses(run, results, config)
     plot_initial_states(run, results)
     plot_first_chunk(run, results, config)
+    todays_tensorflow(run, modern_parity, results["answer 0"]["today"])
 
 
 def _config(run):
@@ -171,8 +173,9 @@ def answer0(run, config, train, held_out):
         claims.effect_of_one_step(sess, model, model.train_nn_step, held_out)))
     run.claim(claims.check_a0_combined_step_changes_both(
         claims.effect_of_one_step(sess, model, model.train_nn_state_step, held_out)))
+    today = modern_parity.parity_claims(sess, model, held_out)  # recorded at the end, as the recipe's last part
     sess.close()
-    return dict(history=history, before=before, learned=learned, first_chunk=losses)
+    return dict(history=history, before=before, learned=learned, first_chunk=losses, today=today)
 
 
 def answer1(run, config, train, held_out):

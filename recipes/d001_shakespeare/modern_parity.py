@@ -16,12 +16,16 @@ from tf1_graphs import tf
 
 MODULE = "recipes.d001_shakespeare.modern"
 SOURCE = "001, today's TensorFlow"
-# The report's side-by-side table: (what the post did, what you write now); the verdict is the claims'.
+# The report's side-by-side table: (what the post did, what you write now, the claims that give the verdict).
 SIDE_BY_SIDE = [
-    ("LSTM_Model built twice, the second under variable_scope(reuse=True)", "one ShakespeareLSTM: it owns its weights"),
-    ("initial_state.c/.h fed through feed_dict from the last final_state", "the returned [h, c] passed to the next call"),
-    ("sample(): one sess.run per word; rnn_decoder's loop_function", "ShakespeareLSTM.generate: a tf.range loop in one tf.function"),
-    ("clip_by_global_norm(4.5) + AdamOptimizer; tf.train.Saver", "Adam(global_clipnorm=4.5); tf.train.Checkpoint"),
+    ("LSTM_Model built twice, the second under variable_scope(reuse=True)", "one ShakespeareLSTM: it owns its weights",
+     ("modern-001-same-logits-state-carried",)),
+    ("initial_state.c/.h fed through feed_dict from the last final_state", "the returned [h, c] passed to the next call",
+     ("modern-001-same-logits-state-carried",)),
+    ("sample(): one sess.run per word; rnn_decoder's loop_function",
+     "ShakespeareLSTM.generate: a tf.range loop in one tf.function", ("modern-001-same-words",)),
+    ("clip_by_global_norm(4.5) + AdamOptimizer; tf.train.Saver", "Adam(global_clipnorm=4.5); tf.train.Checkpoint",
+     ("modern-001-same-training-losses", "modern-001-checkpoint-restores")),
 ]
 KEY_LINES = ("recipes/d001_shakespeare/modern.py: ShakespeareLSTM (the model), ShakespeareLSTM.generate "
              "(greedy words in one tf.function), Training.epoch (the state carried between batches), restored_copy")

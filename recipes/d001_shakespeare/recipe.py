@@ -16,7 +16,8 @@ import shutil
 import time
 from dataclasses import dataclass
 
-from recipes.d001_shakespeare import claims, data, post, training
+from recipes.d001_shakespeare import claims, data, modern_parity, post, training
+from recipes.modern_parity import todays_tensorflow
 from recipes.run import at_least, matplotlib_figure
 
 NAME = "shakespeare"
@@ -147,6 +148,9 @@ def run(run):
     if run.full:
         check_to_be(run, trainer)
     plot_loss(run, trainer, config)
+    prime_ids = data.encode_prime(primes[0], dataset.vocab2ix)
+    todays_tensorflow(run, modern_parity, modern_parity.parity_claims(
+        trainer.sess, trainer.models, config, dataset.batches[:2], prime_ids))
     trainer.close()
 
 

@@ -16,13 +16,17 @@ from tf1_graphs import tf
 
 MODULE = "recipes.d002_feedback.modern"
 SOURCE = "002, today's TensorFlow"
-# The report's side-by-side table: (what the post did, what you write now); the verdict is the claims'.
+# The report's side-by-side table: (what the post did, what you write now, the claims that give the verdict).
 SIDE_BY_SIDE = [
     ("dynamic_rnn(BasicLSTMCell, dtype=tf.float64) + fully_connected(tanh)",
-     "keras.config.set_floatx('float64'); SineLSTM: LSTM(return_state=True) + Dense(tanh)"),
+     "keras.config.set_floatx('float64'); SineLSTM: LSTM(return_state=True) + Dense(tanh)",
+     ("modern-002-same-outputs",)),
     ("answer 1: feed initial_state and the last prediction, one sess.run per step",
-     "SineLSTM.generate: LSTMCell steps in a tf.range loop inside one tf.function"),
-    ("answer 3: self_feeding_rnn, a hand-built tf.while_loop over a TensorArray", "the same loop, written by AutoGraph"),
+     "SineLSTM.generate: LSTMCell steps in a tf.range loop inside one tf.function", ("modern-002-same-generation",)),
+    ("answer 3: self_feeding_rnn, a hand-built tf.while_loop over a TensorArray", "the same loop, written by AutoGraph",
+     ("modern-002-same-generation",)),
+    ("tf.train.AdamOptimizer().minimize(loss) run in a session", "keras.optimizers.Adam under a tf.GradientTape",
+     ("modern-002-same-training-losses",)),
 ]
 KEY_LINES = "recipes/d002_feedback/modern.py: SineLSTM (the model), SineLSTM.generate (the feedback loop), train"
 

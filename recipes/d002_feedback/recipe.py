@@ -13,7 +13,8 @@ import numpy as np
 
 from recipes import UserError
 from recipes.claims import max_abs_diff
-from recipes.d002_feedback import claims, post
+from recipes.d002_feedback import claims, modern_parity, post
+from recipes.modern_parity import todays_tensorflow
 from recipes.run import at_least, matplotlib_figure
 from tf1_graphs import tf
 
@@ -92,6 +93,8 @@ def run(run):
         answer_2(run, session, answers, data, config)
         answer_3(run, session, answers, data, config, generate_steps)
         timing(run, session, answers, data, config)
+        todays_tensorflow(run, modern_parity, modern_parity.parity_claims(
+            session, answers.model, data, generate_steps, forget_bias=config.forget_bias))
 
 
 # --- the question -------------------------------------------------------------------------

@@ -16,12 +16,15 @@ from recipes.modern_process import run_counterpart
 
 MODULE = "recipes.d003_stacked_lstm.modern"
 SOURCE = "003, today's TensorFlow"
-# The report's side-by-side table: (what the post did, what you write now); the verdict is the claims'.
+# The report's side-by-side table: (what the post did, what you write now, the claims that give the verdict).
 SIDE_BY_SIDE = [
-    ("MultiRNNCell([BasicLSTMCell(n) for _ in range(layers)])", "one keras.layers.LSTM(n, return_sequences=True) per layer"),
+    ("MultiRNNCell([BasicLSTMCell(n) for _ in range(layers)])", "one keras.layers.LSTM(n, return_sequences=True) per layer",
+     ("modern-003-stack-same-as-tf1", "modern-003-gate-equations")),
     ("tf.trainable_variables(): kernel [in + H, 4H] and bias per layer",
-     "model.trainable_weights: kernel [in, 4H], recurrent_kernel [H, 4H], bias per layer"),
-    ("MultiRNNCell([cell] * n): one shared set under cell_0", "one LSTM layer object called n times: one shared set"),
+     "model.trainable_weights: kernel [in, 4H], recurrent_kernel [H, 4H], bias per layer",
+     ("modern-003-trainable-weights",)),
+    ("MultiRNNCell([cell] * n): one shared set under cell_0", "one LSTM layer object called n times: one shared set",
+     ("modern-003-reused-layer",)),
 ]
 KEY_LINES = ("recipes/d003_stacked_lstm/modern.py: StackedLSTM (one LSTM layer per layer), "
              "reused_layer_stack (one layer object called three times)")

@@ -5,6 +5,7 @@ twins; each document's counterpart runs once, in its own process, on a tiny conf
 `modern-` claim must pass; that process must have loaded Keras 3 alone.
 """
 import dataclasses
+import types
 from collections import namedtuple
 
 import numpy as np
@@ -26,6 +27,7 @@ from recipes.d003_stacked_lstm import modern_parity as p003
 from recipes.d003_stacked_lstm import post as post003
 from recipes.d003_stacked_lstm import recipe as recipe003
 from recipes.modern_process import CounterpartFailed, one_line, run_counterpart
+from recipes.report import _cell
 from tf1_graphs import reference, tf
 
 KERAS_GATES_AS_REFERENCE = ("i", "f", "j", "o")  # Keras's i, f, c, o in reference.py's names (c is j)
@@ -179,31 +181,33 @@ def run_003():
     return counterpart(p003.MODULE, p003.tf1_side(trained, shared, TINY_003))
 
 
-def assert_all_pass(claims, at_least=2):
+def assert_all_pass(claims, parity, at_least=2):
+    """Every claim passes, and every claim the report's side-by-side rows name is one of them."""
     failed = [f"{c.id}: {c.observed} (expected {c.expected})" for c in claims if not c.passed]
     assert not failed, failed
     assert len(claims) >= at_least and all(c.id.startswith("modern-") for c in claims)
+    assert {i for _, _, ids in parity.SIDE_BY_SIDE for i in ids} <= {c.id for c in claims}
 
 
 def test_000_parity(run_000):
     r = run_000
-    assert_all_pass(p000.check_claims(r.modern, r.returned, r.tf1, r.weights))
+    assert_all_pass(p000.check_claims(r.modern, r.returned, r.tf1, r.weights), p000)
     assert r.extra  # the parity's training steps left the recipe's session as they found it
 
 
 def test_001_parity(run_001):
     r = run_001
-    assert_all_pass(p001.check_claims(r.modern, r.returned, r.tf1, r.weights))
+    assert_all_pass(p001.check_claims(r.modern, r.returned, r.tf1, r.weights), p001)
 
 
 def test_002_parity(run_002):
     r = run_002
-    assert_all_pass(p002.check_claims(r.modern, r.returned, r.tf1, r.weights, r.extra.sine.dtype))
+    assert_all_pass(p002.check_claims(r.modern, r.returned, r.tf1, r.weights, r.extra.sine.dtype), p002)
 
 
 def test_003_parity(run_003):
     r = run_003
-    assert_all_pass(p003.check_claims(r.modern, r.returned, r.tf1, r.weights, TINY_003))
+    assert_all_pass(p003.check_claims(r.modern, r.returned, r.tf1, r.weights, TINY_003), p003)
 
 
 def test_parity_claims_fail_on_other_numbers(run_002, run_001):
@@ -228,4 +232,40 @@ def test_counterpart_process_has_keras3_alone(name, request):
 @pytest.mark.parametrize("parity", [p000, p001, p002, p003])
 def test_each_document_gives_the_report_its_rows(parity):
     assert parity.KEY_LINES.startswith(f"recipes/{parity.MODULE.split('.')[1]}/modern.py")
-    assert parity.SIDE_BY_SIDE and all(len(row) == 2 for row in parity.SIDE_BY_SIDE)
+    assert parity.SIDE_BY_SIDE and all(len(row) == 3 and row[2] for row in parity.SIDE_BY_SIDE)
+
+
+# --- the recipe's last part and the report -------------------------------------------------------
+
+def test_the_report_sets_each_way_beside_the_post_with_the_claims_verdicts(tmp_path):
+    from recipes.claims import check_that
+    from recipes.modern_parity import todays_tensorflow
+    from recipes.report import load_results, render
+    from recipes.run import Run
+
+    claims = [check_that("modern-002-same-outputs", "s", "t", "m", "e", "max |diff| = 8.9e-16", True),
+              check_that("modern-002-same-generation", "s", "t", "m", "e", "max |diff| = 0.5", False),
+              check_that("modern-002-weights-round-trip", "s", "t", "m", "e", "3 weights bit-identical", True)]
+    module = types.SimpleNamespace(NAME="feedback", DOCUMENT="002.txt", TITLE="T", SOURCE="S", DEVIATIONS=[])
+    run = Run(module.NAME, str(tmp_path), echo=False)
+    todays_tensorflow(run, p002, claims)
+    run.finish(module)
+    run.close()
+    report = render(load_results(str(tmp_path), [module.NAME]))
+    assert p002.KEY_LINES in report and report.count("## The weight mapping") == 1
+    rows = [line for line in report.splitlines() if line.startswith("| ") and "today" not in line]
+    assert "| answer 3: self_feeding_rnn" in report
+    assert any("**PASS** `modern-002-same-outputs`: max \\|diff\\| = 8.9e-16" in row for row in rows)
+    assert any("**FAIL** `modern-002-same-generation`" in row for row in rows)  # the twin: a failed claim shows
+    assert any("**PASS** `modern-002-weights-round-trip`" in row for row in rows)
+    assert all(f"| {_cell(a)} | {_cell(b)} | {_cell(c)} |" in report for a, b, c in kw.MAPPING_TABLE)
+
+
+def test_a_row_whose_claims_did_not_run_is_not_checked_and_old_results_show_no_today():
+    from recipes.report import render, today_lines
+
+    result = {"claims": [], "today": {"key_lines": "k", "side_by_side": [["post", "now", ["modern-x"]]], "mapping": []}}
+    assert today_lines(result)[-1] == "| post | now | not checked |"
+    old = {"document": "d", "mode": "quick", "seed": 0, "title": "T", "source": "S", "claims": [], "plots": [],
+           "deviations": []}
+    assert "Today's TensorFlow" not in render({"x": old}) and "weight mapping" not in render({"x": old})
