@@ -19,8 +19,8 @@ from recipes.d001_shakespeare.recipe import FullConfig as ShakespeareConfig
 from recipes.d002_feedback import claims as feedback_claims
 from recipes.d002_feedback import post as feedback_post
 from recipes.d002_feedback.recipe import QuickConfig as FeedbackConfig
-from recipes.modern_process import last_error_line, run_keras3_module
 from recipes.files import atomic_write, atomic_write_json
+from recipes.modern_process import last_error_line, run_keras3_module
 from recipes.run import at_least
 from recipes.timing import summary, time_call, time_side_by_side
 from tf1_graphs import tf

@@ -12,6 +12,11 @@ from recipes.keras_weights import MAPPING_TABLE, fold_error_bound
 from tf1_graphs import tf
 
 
+def joined(results, names):
+    """The arrays `results[name]` for each of `names`, flattened into one: one max |diff| over them all."""
+    return np.concatenate([np.ravel(results[name]) for name in names])
+
+
 def weights_by_name(session, variables):
     """{TF 1.x variable name (no ':0'): value} of `variables`, as IN.npz carries them."""
     return dict(zip((v.op.name for v in variables), session.run(list(variables))))

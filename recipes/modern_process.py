@@ -44,8 +44,9 @@ def last_error_line(result):
 
 
 def one_line(message):
-    """An error message on one line: Keras wraps the cause in a header, ANSI bold and the call's arguments."""
-    message = re.sub(r"\x1b\[[0-9;]*m", "", message).split("Arguments received")[0]
+    """An error message on one line: Keras wraps the cause in a header, ANSI bold and the call's arguments,
+    and an eager kernel's error names the kernel's function ({{function_node ...}})."""
+    message = re.sub(r"\x1b\[[0-9;]*m|\{\{function_node [^}]*\}\}\s*", "", message).split("Arguments received")[0]
     return " ".join(line.strip() for line in message.splitlines() if line.strip())
 
 

@@ -115,7 +115,8 @@ def tf1_weights(model, forget_bias):
 
 
 def parity(weights, inputs):
-    """The first chunk and a whole sequence from the learned start, then answer 0's first training steps, dropout off."""
+    """The first chunk and a whole sequence from the learned start, then answer 0's first training steps,
+    dropout off."""
     forget_bias, chunks, targets = float(inputs["forget_bias"]), inputs["chunks"], inputs["targets"]
     batch_size, units = weights[TF1_START["c"]].shape
     model = ChunkedLSTM(batch_size, units, classes=targets.shape[-1], dropout=0.0)

@@ -10,7 +10,7 @@ import numpy as np
 
 from recipes.claims import check_bit_exact, check_close, check_that
 from recipes.d001_shakespeare.data import targets_for
-from recipes.modern_parity import check_round_trip, reset_adam, variables_restored, weights_by_name
+from recipes.modern_parity import check_round_trip, joined, reset_adam, variables_restored, weights_by_name
 from recipes.modern_process import run_counterpart
 from tf1_graphs import tf
 
@@ -20,7 +20,8 @@ SOURCE = "001, today's TensorFlow"
 SIDE_BY_SIDE = [
     ("LSTM_Model built twice, the second under variable_scope(reuse=True)", "one ShakespeareLSTM: it owns its weights",
      ("modern-001-same-logits-state-carried",)),
-    ("initial_state.c/.h fed through feed_dict from the last final_state", "the returned [h, c] passed to the next call",
+    ("initial_state.c/.h fed through feed_dict from the last final_state",
+     "the returned [h, c] passed to the next call",
      ("modern-001-same-logits-state-carried",)),
     ("sample(): one sess.run per word; rnn_decoder's loop_function",
      "ShakespeareLSTM.generate: a tf.range loop in one tf.function", ("modern-001-same-words",)),
@@ -51,7 +52,8 @@ def greedy_ids(sess, infer, prime_ids, steps):
 
 
 def tf1_side(sess, models, config, batches, prime_ids, generate_steps=10, forget_bias=1.0):
-    """(weights by TF 1.x name, inputs, TF 1.x results) for the cookbook's pair `models`, built with `config`, in `sess`.
+    """(weights by TF 1.x name, inputs, TF 1.x results) for the cookbook's pair `models` (built with
+    `config`: its learning rate and clip norm) in `sess`.
 
     Two batches carry the state as the training loop does; the training steps start from a fresh
     Adam and run inside `variables_restored`, so the session is left as it was found."""
@@ -88,7 +90,7 @@ def check_same_carried_logits(modern, tf1):
         "modern-001-same-logits-state-carried", SOURCE,
         "The Keras 3 model with the cookbook's weights gives the same logits, and passing the returned state "
         "to the next batch carries it as the cookbook's feed_dict did",
-        np.concatenate([np.ravel(modern[k]) for k in names]), np.concatenate([np.ravel(tf1[k]) for k in names]),
+        joined(modern, names), joined(tf1, names),
         LOGIT_ATOL,
         method="two batches through the training model (the second from the first's final state, fed as "
                "initial_state.c/.h) and through the Keras model (the returned [h, c] passed on); max |diff| over "

@@ -10,7 +10,7 @@ import numpy as np
 from recipes.claims import check_close
 from recipes.d002_feedback import post
 from recipes.d002_feedback.claims import ROUND_OFF_ATOL
-from recipes.modern_parity import check_round_trip, reset_adam, variables_restored, weights_by_name
+from recipes.modern_parity import check_round_trip, joined, reset_adam, variables_restored, weights_by_name
 from recipes.modern_process import run_counterpart
 from tf1_graphs import tf
 
@@ -63,15 +63,14 @@ def tf1_side(session, model, data, generate_steps, train_steps, forget_bias):
     return weights, inputs, references
 
 
-def _forward(results):
-    return np.concatenate([np.ravel(results[k]) for k in ("prediction", "outputs", "final_c", "final_h")])
+FORWARD = ("prediction", "outputs", "final_c", "final_h")
 
 
 def check_same_forward(modern, tf1, atol):
     return check_close(
         "modern-002-same-outputs", SOURCE,
         "The Keras 3 model with the TF 1.x weights computes the same predictions, LSTM outputs and final state",
-        _forward(modern), _forward(tf1), atol,
+        joined(modern, FORWARD), joined(tf1, FORWARD), atol,
         method="answer 1's weights mapped into keras.layers.LSTM + Dense; the 100 sine samples through both "
                "from a zero state; max |diff| over predictions, outputs and final c, h (Keras's state [h, c] "
                "set against TF 1.x's (c, h))")

@@ -11,14 +11,15 @@ import numpy as np
 from recipes.claims import check_close, check_that
 from recipes.d003_stacked_lstm.claims import GATE_ATOL, reference_stack_trace
 from recipes.d003_stacked_lstm.post import layer_weights, stack_layers
-from recipes.modern_parity import check_round_trip
+from recipes.modern_parity import check_round_trip, joined
 from recipes.modern_process import run_counterpart
 
 MODULE = "recipes.d003_stacked_lstm.modern"
 SOURCE = "003, today's TensorFlow"
 # The report's side-by-side table: (what the post did, what you write now, the claims that give the verdict).
 SIDE_BY_SIDE = [
-    ("MultiRNNCell([BasicLSTMCell(n) for _ in range(layers)])", "one keras.layers.LSTM(n, return_sequences=True) per layer",
+    ("MultiRNNCell([BasicLSTMCell(n) for _ in range(layers)])",
+     "one keras.layers.LSTM(n, return_sequences=True) per layer",
      ("modern-003-stack-same-as-tf1", "modern-003-gate-equations")),
     ("tf.trainable_variables(): kernel [in + H, 4H] and bias per layer",
      "model.trainable_weights: kernel [in, 4H], recurrent_kernel [H, 4H], bias per layer",
@@ -55,15 +56,14 @@ def tf1_side(trained, shared, config, forget_bias=1.0):
     return weights, inputs, {"graph": graph, "numpy": numpy, "shared_outputs": shared.outputs}
 
 
-def _flat(view):
-    return np.concatenate([np.ravel(view[k]) for k in ("outputs", "final_h", "final_c")])
+LAYER_RESULTS = ("outputs", "final_h", "final_c")
 
 
 def check_same_as_graph(modern, tf1):
     return check_close(
         "modern-003-stack-same-as-tf1", SOURCE,
         "A stack of keras.layers.LSTM with the TF 1.x weights computes what the answer's MultiRNNCell computes",
-        _flat(modern), _flat(tf1["graph"]), GRAPH_ATOL,
+        joined(modern, LAYER_RESULTS), joined(tf1["graph"], LAYER_RESULTS), GRAPH_ATOL,
         method="the recipe's probe sequences through the Keras stack and through the TF 1.x stack stepped one call "
                "at a time; every layer's outputs and final h, c, max |diff|")
 
@@ -72,7 +72,7 @@ def check_gate_equations(modern, tf1):
     return check_close(
         "modern-003-gate-equations", SOURCE,
         "The Keras LSTM layers compute the answer's gate equations (the same NumPy reference as a0-c-gate-equations)",
-        _flat(modern), _flat(tf1["numpy"]), GATE_ATOL,
+        joined(modern, LAYER_RESULTS), joined(tf1["numpy"], LAYER_RESULTS), GATE_ATOL,
         method="float64 NumPy equations on the TF 1.x weights (kernel blocks i, j, f, o, forget_bias 1.0 added at "
                "run time) against the Keras stack on the Keras layout (i, f, c, o, forget bias in the bias); "
                "every layer's outputs and final h, c, max |diff|")
@@ -83,8 +83,8 @@ def expected_keras_weights(config):
     listing = []
     for layer in range(config.num_layers):
         depth = config.input_depth if layer == 0 else config.n_hidden
-        listing += [("kernel", [depth, 4 * config.n_hidden]), ("recurrent_kernel", [config.n_hidden, 4 * config.n_hidden]),
-                    ("bias", [4 * config.n_hidden])]
+        gates = 4 * config.n_hidden
+        listing += [("kernel", [depth, gates]), ("recurrent_kernel", [config.n_hidden, gates]), ("bias", [gates])]
     return listing + [("kernel", [config.n_hidden, config.num_classes]), ("bias", [config.num_classes])]
 
 
@@ -120,7 +120,8 @@ def check_reused_layer(modern, tf1, config):
 def check_claims(modern, returned, tf1, weights, config):
     """The checks, pure: the counterpart's results and weights against the TF 1.x side's."""
     lstm_bias = [name for name in weights if name.endswith("lstm_cell/bias")]
-    return [check_same_as_graph(modern, tf1), check_gate_equations(modern, tf1), check_trainable_weights(modern, config),
+    return [check_same_as_graph(modern, tf1), check_gate_equations(modern, tf1),
+            check_trainable_weights(modern, config),
             check_reused_layer(modern, tf1, config),
             check_round_trip("modern-003-weights-round-trip", SOURCE, weights, returned, lstm_bias)]
 
