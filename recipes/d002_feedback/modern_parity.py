@@ -33,14 +33,16 @@ KEY_LINES = "recipes/d002_feedback/modern.py: SineLSTM (the model), SineLSTM.gen
 # float64, as the post.  Keras computes x @ kernel + h @ recurrent_kernel + (b + 1) where TF 1.x
 # computes [x, h] @ kernel + b, then + 1: the same sums in another order, so the last bits differ.
 # Measured, seed 0, quick config after 200 steps: outputs and states 3.3e-16, 300 generated values
-# 8.9e-16.  Losses: steps 1 and 2 bit-identical, then 6.3e-9 by step 5: TF 1.x's AdamOptimizer
-# keeps its beta powers in float32 variables even for a float64 model, so 1 - beta2^t (~0.002)
-# carries a float32 rounding of up to 3e-5 (relative) that Keras, in float64, does not.
-# float32 (--cell block): 1.2e-7 / 1.0e-6 / 1.4e-9.  Tolerances ~10x those (generation: the
-# recipe's own ROUND_OFF_ATOL, for up to 1000 fed-back steps); a wrong gate order, a forgotten
-# forget bias or an unmapped recurrent kernel moves every output by 1e-2 or more.
+# 8.9e-16 (the quick recipe, after 1001 steps: 8.9e-16, 3.0e-15).  Losses: steps 1 and 2
+# bit-identical, then 6.3e-9 by step 5 (the quick recipe: 3.3e-10): TF 1.x's AdamOptimizer keeps
+# its beta powers in float32 variables even for a float64 model, so 1 - beta2^t (~0.002) carries a
+# float32 rounding of up to 3e-5 (relative) that Keras, in float64, does not.  float32 (--cell
+# block), outputs / generation / losses: 1.2e-7 / 1.0e-6 / 1.4e-9 (the quick recipe: 4.8e-7 /
+# 5.7e-7 / 7.9e-10).  Tolerances ~10x those (generation: the recipe's own ROUND_OFF_ATOL, for up
+# to 1000 fed-back steps); a wrong gate order, a forgotten forget bias or an unmapped recurrent
+# kernel moves every output by 1e-2 or more.
 ATOL = {np.dtype("float64"): {"forward": 1e-12, "generation": ROUND_OFF_ATOL[tf.float64], "losses": 1e-7},
-        np.dtype("float32"): {"forward": 1e-6, "generation": ROUND_OFF_ATOL[tf.float32], "losses": 1e-7}}
+        np.dtype("float32"): {"forward": 5e-6, "generation": ROUND_OFF_ATOL[tf.float32], "losses": 1e-7}}
 
 
 def tf1_side(session, model, data, generate_steps, train_steps, forget_bias):
