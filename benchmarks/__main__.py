@@ -8,7 +8,6 @@ import dataclasses
 import functools
 import json
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -20,23 +19,21 @@ from recipes.d001_shakespeare import post as shakespeare_post
 from recipes.d002_feedback import claims as feedback_claims
 from recipes.d002_feedback import post as feedback_post
 from recipes.files import atomic_write, atomic_write_json
+from recipes.modern_process import last_error_line, run_keras3_module
 from recipes.run import at_least
 from recipes.tftools import new_session
 from recipes.timing import summary, time_call, time_side_by_side
 from tf1_graphs import tf
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RNN_LABELS = {"dynamic_rnn": "dynamic_rnn(BasicLSTMCell) (posts)", "rnn_decoder": "rnn_decoder static unroll (cookbook)",
               "block": "dynamic_rnn(LSTMBlockCell)", "fused": "LSTMBlockFusedCell"}
 
 
 def keras3(which, config, repeats):
     """Keras 3's seconds per step, from a process of its own (it needs v2 behaviour), at `config`'s sizes."""
-    command = [sys.executable, "-m", "benchmarks.keras3_lstm", which, json.dumps(config), str(repeats)]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
-                            env={k: v for k, v in os.environ.items() if k != "TF_USE_LEGACY_KERAS"})
+    result = run_keras3_module("benchmarks.keras3_lstm", which, json.dumps(config), repeats)
     if result.returncode != 0:
-        raise RuntimeError(f"keras3 benchmark failed: {result.stderr.strip().splitlines()[-1]}")
+        raise RuntimeError(f"keras3 benchmark failed: {last_error_line(result)}")
     measured = json.loads(result.stdout.strip().splitlines()[-1])
     return measured["keras"], summary(measured["samples"])
 

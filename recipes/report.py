@@ -136,6 +136,36 @@ def recorded_table(result):
     return lines
 
 
+def _verdicts(ids, claims, longest=60):
+    """A side-by-side row's parity: each claim it names, its verdict and what was observed (cut to
+    `longest` characters: the claim's own row above has it whole)."""
+    by_id = {c["id"]: c for c in claims}
+    found = [by_id[i] for i in ids if i in by_id]
+    shown = [(c, c["observed"] if len(c["observed"]) <= longest else c["observed"][:longest] + "...") for c in found]
+    return "; ".join(f"**{c['verdict']}** `{c['id']}`: {_cell(observed)}" for c, observed in shown) or "not checked"
+
+
+def today_lines(result):
+    """A document's post's way and today's way (TF 2.21 + Keras 3) side by side, with the parity's verdicts."""
+    today = result.get("today")
+    if not today:
+        return []
+    lines = ["", f"Today's TensorFlow, beside the post: {today['key_lines']}.", "",
+             "| the post's way | today's way | parity |", "|---|---|---|"]
+    return lines + [f"| {_cell(post)} | {_cell(now)} | {_verdicts(ids, result['claims'])} |"
+                    for post, now, ids in today["side_by_side"]]
+
+
+def mapping_lines(results):
+    """The weight-mapping table, once after the documents: every run that wrote one wrote the same."""
+    mapping = next((r["today"]["mapping"] for r in results.values() if r.get("today")), None)
+    if not mapping:
+        return []
+    return (["", "## The weight mapping, TF 1.x -> Keras 3 (recipes/keras_weights.py)", "",
+             "| TF 1.x | Keras 3 | how |", "|---|---|---|"]
+            + ["| " + " | ".join(_cell(cell) for cell in row) + " |" for row in mapping])
+
+
 def render(results, errors=None):
     """The report's Markdown; `errors` maps a recipe that crashed to its one-line error."""
     errors = errors or {}
@@ -160,11 +190,13 @@ def render(results, errors=None):
         if r.get("measurements"):
             lines += ["", "Measurements (reported, not pass/fail):", ""]
             lines += [f"- {m['label']}: {m['value']}" for m in r["measurements"]]
+        lines += today_lines(r)
         if r["deviations"]:
             lines += ["", "Deviations from the original, and why:", ""]
             lines += [f"- {d}" for d in r["deviations"]]
         for plot in r["plots"]:
             lines += ["", f"![{plot['caption']}]({name}/{plot['file']})", "", f"*{plot['caption']}*"]
+    lines += mapping_lines(results)
     return "\n".join(lines) + "\n"
 
 

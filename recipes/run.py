@@ -62,6 +62,7 @@ class Run:
         self.plots = []
         self.measurements = []
         self.words = post_words(name)
+        self.today = None  # today's TensorFlow beside the post, for the report (recipes.modern_parity)
         os.makedirs(self.dir, exist_ok=True)
         self._lock = lock_folder(self.dir)
         self._log = open(os.path.join(self.dir, "log.txt"), "a")  # appended: a failed re-run loses nothing
@@ -145,7 +146,7 @@ class Run:
             "source": module.SOURCE, "mode": self.mode, "seed": self.seed, "cell": self.cell,
             "options": {k: v for k, v in self.options.items() if v not in (None, False) and k != "overwrite"},
             "deviations": list(module.DEVIATIONS), "plots": self.plots,
-            "measurements": self.measurements,
+            "measurements": self.measurements, "today": self.today,
             "claims": [c.to_dict() for c in self.claims],
             "summary": getattr(self.words, "SUMMARY", None), "recorded": getattr(self.words, "RECORDED", []),
         })

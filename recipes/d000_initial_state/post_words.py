@@ -43,6 +43,8 @@ QUOTES = {
 }
 
 # claim id -> why the claim is ours, not the post's
+TODAY = ("today's TensorFlow: the suite's parity check of its Keras 3 counterpart, not a claim "
+         "of the post")
 OURS = {
     "a2-init-no-gradient": (
         "answer 2 says nothing about training the initial state; we check that its graph, which keeps "
@@ -50,6 +52,10 @@ OURS = {
     "a2-init-stays-zero": (
         "answer 2 says nothing about training the initial state; we check that, as in the question, "
         "init_c/init_h end training exactly at zero"),
+    "modern-000-same-carried-sequence": TODAY,
+    "modern-000-same-first-chunk": TODAY,
+    "modern-000-same-training-losses": TODAY,
+    "modern-000-weights-round-trip": TODAY,
 }
 
 # what the post recorded about its own runs, and what of ours stands beside it

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from recipes import UserError, tftools
-from recipes.d000_initial_state import claims, post
+from recipes.d000_initial_state import claims, modern_parity, post
 from recipes.d000_initial_state.cli import DOCUMENT, NAME, TITLE, add_arguments  # noqa: F401 (the recipe's names)
+from recipes.modern_parity import todays_tensorflow
 from recipes.run import legend_below, matplotlib_figure
 
 SOURCE = ("the Q&A 'trainable initial state for an LSTM in TensorFlow' (2018): the question's "
@@ -81,6 +82,7 @@ def run(run):
     plot_losses(run, results, config)
     plot_initial_states(run, results)
     plot_first_chunk(run, results, config)
+    todays_tensorflow(run, modern_parity, results["answer 0"]["today"])
 
 
 def _config(run):
@@ -164,8 +166,9 @@ def answer0(run, config, train, held_out):
         claims.effect_of_one_step(sess, model, model.train_nn_step, held_out)))
     run.claim(claims.check_a0_combined_step_changes_both(
         claims.effect_of_one_step(sess, model, model.train_nn_state_step, held_out)))
+    today = modern_parity.parity_claims(sess, model, held_out)  # recorded at the end, as the recipe's last part
     sess.close()
-    return dict(history=history, before=before, learned=learned, first_chunk=losses)
+    return dict(history=history, before=before, learned=learned, first_chunk=losses, today=today)
 
 
 def answer1(run, config, train, held_out):

@@ -24,6 +24,8 @@ QUOTES = {
 }
 
 # claim id -> why the claim is ours, not the post's
+TODAY = ("today's TensorFlow: the suite's parity check of its Keras 3 counterpart, not a claim "
+         "of the post")
 OURS = {
     "infer-adam-adds-only-beta-powers": (
         "the notes say nothing about the optimizer; that the inference model's LSTM_Model also builds an "
@@ -40,6 +42,11 @@ OURS = {
     "checkpoint-samples-like-training": (
         "the notes show no checkpoints; ours, for the cookbook's saver and our `sample` command"),
     "resume-equals-unbroken-run": "the suite's --resume, which neither the notes nor the cookbook have",
+    "modern-001-checkpoint-restores": TODAY,
+    "modern-001-same-logits-state-carried": TODAY,
+    "modern-001-same-training-losses": TODAY,
+    "modern-001-same-words": TODAY,
+    "modern-001-weights-round-trip": TODAY,
 }
 
 _RECORDED_RUN = "FACTS.md, 'Recorded run (TF 1.0)' (the cookbook's run; not in the notes)"

@@ -17,9 +17,10 @@ import time
 from dataclasses import dataclass
 
 from recipes import UserError
-from recipes.d001_shakespeare import claims, data, post, training
+from recipes.d001_shakespeare import claims, modern_parity, data, post, training
 from recipes.d001_shakespeare.cli import (COMMANDS, DOCUMENT, NAME, TITLE,  # noqa: F401 (the recipe's names)
                                           add_arguments)
+from recipes.modern_parity import todays_tensorflow
 from recipes.run import legend_below, matplotlib_figure
 
 SOURCE = ("blog notes on the TensorFlow Machine Learning Cookbook, ch. 9 section 3 'implementing_lstm': "
@@ -103,6 +104,9 @@ def run(run):
     if run.full:
         check_to_be(run, trainer)
     plot_loss(run, trainer, config)
+    prime_ids = data.encode_prime(primes[0], dataset.vocab2ix)
+    todays_tensorflow(run, modern_parity, modern_parity.parity_claims(
+        trainer.sess, trainer.models, config, dataset.batches[:2], prime_ids))
     trainer.close()
 
 

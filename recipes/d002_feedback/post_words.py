@@ -52,11 +52,17 @@ QUOTES = {
 }
 
 # claim id -> why the claim is ours, not the post's
+TODAY = ("today's TensorFlow: the suite's parity check of its Keras 3 counterpart, not a claim "
+         "of the post")
 OURS = {
     "answer3-original-reshape-mixes-rows": (
         "the post only links the gist; the final reshape is in the gist's code, which the post does not "
         "show (FACTS.md)"),
     "answer3-transpose-fixes-batch": "the fix for the gist's reshape, which the post does not show",
+    "modern-002-same-generation": TODAY,
+    "modern-002-same-outputs": TODAY,
+    "modern-002-same-training-losses": TODAY,
+    "modern-002-weights-round-trip": TODAY,
 }
 
 # what the post recorded about its own runs, and what of ours stands beside it

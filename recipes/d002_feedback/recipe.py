@@ -12,11 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from recipes import UserError
-from recipes.tftools import new_session
 from recipes.claims import max_abs_diff
-from recipes.d002_feedback import claims, post
+from recipes.d002_feedback import claims, modern_parity, post
 from recipes.d002_feedback.cli import DOCUMENT, NAME, TITLE, add_arguments  # noqa: F401 (the recipe's names)
+from recipes.modern_parity import todays_tensorflow
 from recipes.run import legend_below, matplotlib_figure
+from recipes.tftools import new_session
 from tf1_graphs import tf
 
 SOURCE = ("The question's sine-wave LSTM and its sampling loop, and answers 1 (step by step with "
@@ -86,6 +87,8 @@ def run(run):
         answer_2(run, session, answers, data, config)
         answer_3(run, session, answers, data, config, generate_steps)
         timing(run, session, answers, data, config)
+        todays_tensorflow(run, modern_parity, modern_parity.parity_claims(
+            session, answers.model, data, generate_steps, forget_bias=config.forget_bias))
 
 
 # --- the question -------------------------------------------------------------------------

@@ -13,8 +13,9 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from recipes import UserError
-from recipes.d003_stacked_lstm import claims, post
+from recipes.d003_stacked_lstm import claims, modern_parity, post
 from recipes.d003_stacked_lstm.cli import DOCUMENT, NAME, NUM_LAYERS, TITLE, add_arguments  # noqa: F401
+from recipes.modern_parity import todays_tensorflow
 from recipes.run import legend_below, matplotlib_figure
 
 SOURCE = ("the Q&A 'make LSTM cell trainable': the question's MultiRNNCell([lstm_cell] * num_layers) stack "
@@ -120,6 +121,7 @@ def asker_stack(run, config):
     run.log(f"  input depth {other.input_depth} (not n_hidden): {stage} raised")
     run.log(f"    {other.error}")
     run.claim(claims.check_shared_stack_dimension_error(other, config))
+    return matching
 
 
 def answer_stack(run, config, gate_layer):
@@ -159,6 +161,7 @@ def answer_stack(run, config, gate_layer):
                                   f"({expected[gate_layer][g][0, t, 0]:.5f})" for g in "fio"))
     run.claim(claims.check_gate_equations(trained.trace, expected))
     save_gate_plot(run, trained.trace[gate_layer], expected[gate_layer], gate_layer)
+    return trained
 
 
 def gru_remark(run, config):
@@ -213,9 +216,10 @@ def run(run):
     config = dataclasses.replace(FullConfig() if run.full else QuickConfig(), cell=run.cell)
     run.log_quick_mode(QuickConfig, FullConfig)
     gate_layer = checked_gate_layer(run.options.get("gate_layer", 0), config)
-    asker_stack(run, config)
-    answer_stack(run, config, gate_layer)
+    matching = asker_stack(run, config)
+    trained = answer_stack(run, config, gate_layer)
     gru_remark(run, config)
+    todays_tensorflow(run, modern_parity, modern_parity.parity_claims(trained, matching, config))
 
 
 # --- the deviations from the post, and why (last, as in the report) ---------------------------

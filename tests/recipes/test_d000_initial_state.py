@@ -408,7 +408,9 @@ def test_recipe_runs_end_to_end_and_records_every_claim(tmp_path):
         "a0-learned-beats-zero", "a0-propagate-matches-unbroken", "a0-model-step-keeps-state",
         "a0-combined-step-changes-both", "a1-learned-beats-zero", "a1-state-phase-freezes-model",
         "a1-model-phase-freezes-state", "a2-init-no-gradient", "a2-init-stays-zero",
-        "a2-state-carries-over"}
+        "a2-state-carries-over", "modern-000-same-first-chunk", "modern-000-same-carried-sequence",
+        "modern-000-same-training-losses", "modern-000-weights-round-trip"}
+    assert result["today"]["side_by_side"] and result["today"]["mapping"]
     learning = {"a0-learned-beats-zero", "a1-learned-beats-zero"}  # 50 sequences is too short for these
     assert all(c["passed"] for c in result["claims"] if c["id"] not in learning)
     for plot in ("loss.png", "initial_state.png", "first_chunk.png"):

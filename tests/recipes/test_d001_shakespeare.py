@@ -513,13 +513,21 @@ def recipe_corpus(tmp_path_factory):
     return str(path)
 
 
-def test_the_recipe_runs_and_every_claim_passes(recipe_corpus, tmp_path):
-    run = recipe_run(str(tmp_path), corpus=recipe_corpus)
+@pytest.fixture(scope="module")
+def finished_run(recipe_corpus, tmp_path_factory):
+    """One whole run of the recipe (its Keras 3 counterpart's process included), shared by the tests below."""
+    return recipe_run(str(tmp_path_factory.mktemp("recipe")), corpus=recipe_corpus)
+
+
+def test_the_recipe_runs_and_every_claim_passes(finished_run):
+    run = finished_run
     assert run.all_passed, [c for c in run.claims if not c.passed]
     assert {c.id for c in run.claims} >= {
         "infer-model-reuses-every-variable", "infer-adam-adds-only-beta-powers", "loop-function-never-called",
         "initial-loss-above-log-vocab", "loss-falls", "infer-steps-match-training-logits",
-        "checkpoint-samples-like-training", "loop-function-generates-like-sample"}
+        "checkpoint-samples-like-training", "loop-function-generates-like-sample",
+        "modern-001-same-logits-state-carried", "modern-001-same-words", "modern-001-checkpoint-restores",
+        "modern-001-same-training-losses", "modern-001-weights-round-trip"}
     files = os.listdir(run.dir)
     assert {"log.txt", "claims.json", "loss.png", "vocab.pkl", "checkpoint", "graphs"} <= set(files)
 
@@ -530,9 +538,9 @@ def contents(folder):
             if name not in ("log.txt", ".lock") and os.path.isfile(os.path.join(folder, name))}
 
 
-def test_the_recipe_resumes_a_finished_run_without_training_again(recipe_corpus, tmp_path):
-    first = recipe_run(str(tmp_path), corpus=recipe_corpus)
-    with open(os.path.join(first.dir, "claims.json")) as f:
+def test_the_recipe_resumes_a_finished_run_without_training_again(finished_run, recipe_corpus, tmp_path):
+    copy_of(finished_run.dir, str(tmp_path / recipe.NAME))
+    with open(os.path.join(finished_run.dir, "claims.json")) as f:
         first_claims = json.load(f)["claims"]
     again = recipe_run(str(tmp_path), corpus=recipe_corpus, resume=True)
     assert again.all_passed and [c.observed for c in again.claims] == [c["observed"] for c in first_claims]

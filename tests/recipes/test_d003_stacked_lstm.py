@@ -301,7 +301,7 @@ def test_recipe_quick_run_passes_every_claim(tmp_path, cell):
     recipe.run(run)
     run.finish(recipe)
     assert run.all_passed, [c.id for c in run.claims if not c.passed]
-    assert len(run.claims) == 13
+    assert len(run.claims) == 18  # 13 on the post, 5 on today's TensorFlow (modern-)
     for produced in ("log.txt", "claims.json", "gates.png", "parameter_change.png", "graphs/gru"):
         assert (tmp_path / recipe.NAME / produced).exists(), produced
 
