@@ -80,7 +80,8 @@ def test_the_tiny_run_is_what_the_tests_assume(dataset, trained):
 
 def test_inference_model_reuses_every_trainable_variable(cell, dataset):
     """On either cell kind: the five variables of FACTS.md, none added by the inference model; the
-    check fails when the expected shapes are wrong."""
+    check fails when the expected shapes are wrong.  As the notes' TensorBoard figure shows, rnn_decoder
+    (training) and rnn_decoder_1 (inference) are two structures around one set of variables."""
     models = post.build_models(dataclasses.replace(TINY, cell=cell), dataset.vocab_size, 0)
     assert type(models.infer.lstm_cell).__name__ == {"basic": "BasicLSTMCell", "block": "LSTMBlockCell"}[cell]
     expected = claims.expected_variables(TINY, dataset.vocab_size)
@@ -89,11 +90,7 @@ def test_inference_model_reuses_every_trainable_variable(cell, dataset):
     assert claims.check_adam_adds_only_beta_powers(models.global_before, models.global_after).passed
     wrong = claims.expected_variables(dataclasses.replace(TINY, embedding_size=8), dataset.vocab_size)
     assert not claims.check_inference_adds_no_trainable(models.trainable_before, models.trainable_after, wrong).passed
-
-
-def test_the_graph_shows_both_structures_around_the_shared_lstm_vars(dataset):
-    """As the notes' TensorBoard figure: rnn_decoder (training) and rnn_decoder_1 (inference), one set of variables."""
-    graph = post.build_models(TINY, dataset.vocab_size, 0).graph
+    graph = models.graph
     scopes = {op.name.split("/")[0] for op in graph.get_operations()}
     assert {"rnn_decoder", "rnn_decoder_1", "lstm_vars", "lstm_vars_1"} <= scopes
     trainable = graph.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES)
