@@ -1,6 +1,7 @@
-"""Shared fixtures: every test builds its graphs in a fresh graph, seeded."""
+"""Shared fixtures: every test builds its graphs in a fresh graph, seeded; `cell` runs a test per LSTM kind."""
 import pytest
 
+from recipes.cells import CELL_KINDS
 from tf1_graphs import seeded_graph, tf
 
 
@@ -15,3 +16,10 @@ def graph():
 def session(graph):
     with tf.Session(graph=graph) as sess:
         yield sess
+
+
+@pytest.fixture(scope="module", params=CELL_KINDS)
+def cell(request):
+    """Each `--cell` kind in turn: a test that takes it (or a fixture built on it) runs once per kind,
+    with one set of assertions.  Module scope, so a graph trained per kind is trained once per kind."""
+    return request.param

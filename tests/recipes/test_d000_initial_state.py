@@ -1,10 +1,12 @@
 """Document 000: each claim's check passes on our graphs and fails when what it guards is broken.
 
+Tests of a graph's structure (its variables, its gradient paths) build it inline, untrained.
 Trained graphs are built once per module with a shortened run; the "broken" variants are
 the answers' graphs with one thing changed (a wrong var_list, a missing state carry), or
-the question's graph where an answer's learned state is expected.  The key claims are
-checked again on the fused LSTMBlockCell (`--cell block`), and weights saved from the
-post's BasicLSTMCell graph are loaded into the fused one.
+the question's graph where an answer's learned state is expected.  Answers 0 and 2 are
+trained once per cell kind (the shared `cell` fixture: the post's BasicLSTMCell and the fused
+LSTMBlockCell), so their tests run for both, and weights saved from either kind's graph are
+loaded into the other's.
 """
 import dataclasses
 import json
@@ -27,22 +29,19 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 SEED = 0
 BASELINE_SEQUENCES = 30   # the question's and answer 2's claims do not depend on training length
+CONFIG = recipe.TestConfig()  # the post's BasicLSTMCell: the question and answer 1 are tested on it alone
+CELL_CLASS = {"basic": "BasicLSTMCell", "block": "LSTMBlockCell"}
 
 
 @pytest.fixture(scope="module")
-def config():
-    return recipe.TestConfig()
+def config(cell):
+    """The test config with each LSTM kind: the fixtures below that take it, and their tests, run for both."""
+    return dataclasses.replace(CONFIG, cell=cell)
 
 
 @pytest.fixture(scope="module")
-def block_config(config):
-    """The same config with the fused LSTMBlockCell."""
-    return dataclasses.replace(config, cell="block")
-
-
-@pytest.fixture(scope="module")
-def task(config):
-    return post.make_task(config, SEED)
+def task():
+    return post.make_task(CONFIG, SEED)
 
 
 def _trained(graph_class, per_sequence, config, task, num_sequences):
@@ -61,8 +60,8 @@ def _trained(graph_class, per_sequence, config, task, num_sequences):
 
 
 @pytest.fixture(scope="module")
-def question(config, task):
-    variant = _trained(post.QuestionGraph, post.question_sequence, config, task, BASELINE_SEQUENCES)
+def question(task):
+    variant = _trained(post.QuestionGraph, post.question_sequence, CONFIG, task, BASELINE_SEQUENCES)
     yield variant
     variant.sess.close()
 
@@ -75,9 +74,9 @@ def answer0(config, task):
 
 
 @pytest.fixture(scope="module")
-def answer1(config, task):
-    variant = _trained(post.Answer1Graph, post.answer1_schedule(config.phase_sequences), config, task,
-                       config.train_sequences)
+def answer1(task):
+    variant = _trained(post.Answer1Graph, post.answer1_schedule(CONFIG.phase_sequences), CONFIG, task,
+                       CONFIG.train_sequences)
     yield variant
     variant.sess.close()
 
@@ -85,20 +84,6 @@ def answer1(config, task):
 @pytest.fixture(scope="module")
 def answer2(config, task):
     variant = _trained(post.Answer2Graph, post.answer2_sequence, config, task, BASELINE_SEQUENCES)
-    yield variant
-    variant.sess.close()
-
-
-@pytest.fixture(scope="module")
-def block_answer0(block_config, task):
-    variant = _trained(post.Answer0Graph, post.answer0_sequence, block_config, task, block_config.train_sequences)
-    yield variant
-    variant.sess.close()
-
-
-@pytest.fixture(scope="module")
-def block_answer2(block_config, task):
-    variant = _trained(post.Answer2Graph, post.answer2_sequence, block_config, task, BASELINE_SEQUENCES)
     yield variant
     variant.sess.close()
 
@@ -121,27 +106,26 @@ def _whole_sequences(one_hot):
     return symbols.reshape(symbols.shape[0], symbols.shape[1], -1)
 
 
-def test_first_targets_are_the_hidden_prefix_and_later_ones_the_delayed_input(config, task):
+def test_first_targets_are_the_hidden_prefix_and_later_ones_the_delayed_input(task):
     prefixes, train, _ = task
-    inputs = _whole_sequences(train.inputs[..., :config.num_classes])
+    inputs = _whole_sequences(train.inputs[..., :CONFIG.num_classes])
     targets = _whole_sequences(train.targets)
-    delay = config.delay
+    delay = CONFIG.delay
     assert np.array_equal(targets[..., :delay], np.broadcast_to(prefixes, targets[..., :delay].shape))
     assert np.array_equal(targets[..., delay:], inputs[..., :-delay])
 
 
-@pytest.mark.parametrize("cell", CELL_KINDS)
-def test_variables_have_the_posts_names_shapes_and_trainability(config, task, cell):
-    config = dataclasses.replace(config, cell=cell)
-    answer0 = _untrained(post.Answer0Graph, config, task)
-    with answer0.graph.as_default():
+def test_variables_have_the_posts_names_shapes_and_trainability(config):
+    graph, answer0 = post.build(post.Answer0Graph, config, SEED)
+    assert type(answer0.cell).__name__ == CELL_CLASS[config.cell]
+    with graph.as_default():
         trainable = tftools.variable_shapes(tf.trainable_variables())
     assert trainable == {"state/Variable": [10, 20], "state/Variable_1": [10, 20],
                          "nn/rnn/basic_lstm_cell/kernel": [26, 80], "nn/rnn/basic_lstm_cell/bias": [80],
                          "nn/dense/kernel": [20, 5], "nn/dense/bias": [5]}
-    assert [v.op.name for v in answer0.model.init_state] == ["Variable", "Variable_1"]
-    question = _untrained(post.QuestionGraph, config, task)
-    with question.graph.as_default():
+    assert [v.op.name for v in answer0.init_state] == ["Variable", "Variable_1"]
+    graph, _ = post.build(post.QuestionGraph, config, SEED)
+    with graph.as_default():
         names = [v.op.name for v in tf.trainable_variables()]
     assert names[:2] == ["Variable", "Variable_1"]  # init_c, init_h: trainable
     assert "Variable_2" not in names and "Variable_3" not in names  # state_c, state_h: not
@@ -149,8 +133,10 @@ def test_variables_have_the_posts_names_shapes_and_trainability(config, task, ce
 
 # ---------------------------------------------------------------------------- the question
 
-def test_question_loss_has_no_gradient_path_to_init(question):
-    claim = claims.check_question_init_no_gradient(question.model.total_loss, question.model.init_state)
+@pytest.mark.parametrize("graph_class", [post.QuestionGraph, post.Answer2Graph], ids=["question", "answer2"])
+def test_question_and_answer2_losses_have_no_gradient_path_to_init(config, graph_class):
+    _, model = post.build(graph_class, config, SEED)
+    claim = claims.check_question_init_no_gradient(model.total_loss, model.init_state)
     assert claim.passed, claim
 
 
@@ -227,6 +213,7 @@ def _carry_claim(variant, carry):
 
 
 def test_answer0_propagate_matches_one_unbroken_dynamic_rnn(answer0):
+    """Chunked on either cell kind, carried by propagate_state: a BasicLSTMCell's unbroken run, bit for bit."""
     claim, _ = _carry_claim(answer0, answer0.model.propagate_state)
     assert claim.passed, claim
 
@@ -263,21 +250,20 @@ class StatePhaseGivenEveryVariable(post.Answer1Graph):
         self.train_state_step = self.minimize(None)
 
 
-def test_phase_check_fails_when_the_state_phase_does_not_freeze_the_model(config, task):
-    broken = _untrained(StatePhaseGivenEveryVariable, config, task)
+def test_phase_check_fails_when_the_state_phase_does_not_freeze_the_model(task):
+    broken = _untrained(StatePhaseGivenEveryVariable, CONFIG, task)
     claim = _step_claim(broken, broken.model.train_state_step, claims.check_a1_state_phase_freezes_model)
     assert not claim.passed, claim
 
 
-def test_answer1_alternation_learns_a_state_that_beats_zeros(answer1, config):
-    claim = claims.check_a0_learned_beats_zero(answer1.learned_loss, answer1.zero_loss, config.min_gain)
+def test_answer1_alternation_learns_a_state_that_beats_zeros(answer1):
+    claim = claims.check_a0_learned_beats_zero(answer1.learned_loss, answer1.zero_loss, CONFIG.min_gain)
     assert claim.passed, claim
 
 
 # ---------------------------------------------------------------------------- answer 2
 
 def test_answer2_carries_the_state_but_never_trains_init(answer2):
-    assert claims.check_question_init_no_gradient(answer2.model.total_loss, answer2.model.init_state).passed
     assert claims.check_question_init_stays_zero(answer2.learned).passed
     claim, _ = _carry_claim(answer2, answer2.model.trained_state)
     assert claim.passed, claim
@@ -290,33 +276,7 @@ def test_answer2_carry_check_fails_without_trained_state(answer2):
     assert not claim.passed, claim
 
 
-# ---------------------------------------------------------------------------- the fused cell
-
-def test_answer0_claims_hold_with_the_block_cell(block_answer0, config):
-    """Trained on LSTMBlockCell: the learned state still beats zeros, the steps still touch only
-    their var_list, and chunking still matches a BasicLSTMCell's unbroken run bit for bit."""
-    variant, model = block_answer0, block_answer0.model
-    assert isinstance(model.cell, tf.contrib.rnn.LSTMBlockCell)
-    assert claims.check_a0_initial_state_moves(variant.before, variant.learned).passed
-    claim = claims.check_a0_learned_beats_zero(variant.learned_loss, variant.zero_loss, config.min_gain)
-    assert claim.passed, claim
-    claim, _ = _carry_claim(variant, model.propagate_state)
-    assert claim.passed, claim
-    assert not _carry_claim(variant, model.restore_state)[0].passed
-    assert _step_claim(variant, model.train_nn_step, claims.check_a0_model_step_keeps_state).passed
-    assert _step_claim(variant, model.train_nn_state_step, claims.check_a0_combined_step_changes_both).passed
-
-
-def test_answer2_claims_hold_with_the_block_cell(block_answer2):
-    variant, model = block_answer2, block_answer2.model
-    assert claims.check_question_init_no_gradient(model.total_loss, model.init_state).passed
-    assert claims.check_question_init_stays_zero(variant.learned).passed
-    claim, _ = _carry_claim(variant, model.trained_state)
-    assert claim.passed, claim
-    with variant.graph.as_default():
-        nothing = tf.no_op()
-    assert not _carry_claim(variant, nothing)[0].passed
-
+# ---------------------------------------------------------------------------- the two cell kinds
 
 def _restore_into(graph_class, config, task, checkpoint):
     """A fresh `graph_class` graph with every variable restored by tf.train.Saver(), no name mapping."""
@@ -327,33 +287,34 @@ def _restore_into(graph_class, config, task, checkpoint):
 
 
 @pytest.fixture(scope="module")
-def basic_checkpoint(answer0, tmp_path_factory):
-    """The trained basic answer 0, every variable saved by tf.train.Saver()."""
+def checkpoint(answer0, cell, tmp_path_factory):
+    """The trained answer 0 of this cell kind, every variable saved by tf.train.Saver()."""
     with answer0.graph.as_default():
-        return tf.train.Saver().save(answer0.sess, str(tmp_path_factory.mktemp("basic") / "answer0"))
+        return tf.train.Saver().save(answer0.sess, str(tmp_path_factory.mktemp(cell) / "answer0"))
 
 
-def test_weights_saved_from_the_basic_cell_load_into_the_block_cell(answer0, basic_checkpoint, block_config, task):
+def test_weights_saved_from_one_cell_kind_load_into_the_other(answer0, checkpoint, config, task):
     """tf.train.Saver() with no name mapping: every variable (model, state, both Adams' slots)
-    has the same name and shape in the fused graph.  Restored, it gives the basic graph's
-    outputs bit for bit: the two cells do the same float32 arithmetic forward."""
-    block = _restore_into(post.Answer0Graph, block_config, task, basic_checkpoint)
-    assert isinstance(block.model.cell, tf.contrib.rnn.LSTMBlockCell)
-    np.testing.assert_array_equal(np.stack(claims.state_values(block.sess, block.model.init_state)),
+    has the same name and shape in the other kind's graph.  Restored, it gives the saved
+    graph's outputs bit for bit: the two cells do the same float32 arithmetic forward."""
+    other_kind = next(kind for kind in CELL_KINDS if kind != config.cell)
+    other = _restore_into(post.Answer0Graph, dataclasses.replace(config, cell=other_kind), task, checkpoint)
+    assert type(other.model.cell).__name__ == CELL_CLASS[other_kind]
+    np.testing.assert_array_equal(np.stack(claims.state_values(other.sess, other.model.init_state)),
                                   np.stack(answer0.learned))
     inputs = answer0.held_out.inputs[0]
     restored, expected = (claims.chunked_outputs(v.sess, v.model, inputs, answer0.learned, v.model.propagate_state)
-                          for v in (block, answer0))
+                          for v in (other, answer0))
     np.testing.assert_array_equal(restored, expected)
-    block.sess.close()
+    other.sess.close()
 
 
-def test_a_block_cell_under_contribs_own_name_would_not_load(basic_checkpoint, block_config, task, monkeypatch):
+def test_a_block_cell_under_contribs_own_name_would_not_load(checkpoint, config, task, monkeypatch):
     """Why recipes.cells names the fused cell basic_lstm_cell: under contrib's default name
     (lstm_cell) its variables are not in the checkpoint."""
     monkeypatch.setattr(post, "lstm_cell", lambda kind, num_units: tf.contrib.rnn.LSTMBlockCell(num_units))
     with pytest.raises(tf.errors.NotFoundError, match="lstm_cell"):
-        _restore_into(post.Answer0Graph, block_config, task, basic_checkpoint)
+        _restore_into(post.Answer0Graph, config, task, checkpoint)
 
 
 # ---------------------------------------------------------------------------- the recipe

@@ -1,8 +1,10 @@
 """Document 001's claims on a tiny generated corpus and a tiny model, each with a counterpart that must fail.
 
+Tests of a graph's structure (its variables, scopes, loop-function calls) build the model
+pair inline, untrained, once per cell kind where `--cell` matters (the shared `cell` fixture).
 One model is trained once per module (rnn_size 16, batch 4 x 8 words, 20 iterations) and
-every check reads from it; the counterparts break the thing each check guards (the state
-carry, the variable reuse, the resumed state) and show that the check then fails.
+every other check reads from it; the counterparts break the thing each check guards (the
+state carry, the variable reuse, the resumed state) and show that the check then fails.
 """
 import dataclasses
 import json
@@ -22,6 +24,7 @@ from recipes.claims import max_abs_diff
 from recipes.d001_shakespeare import claims, cli, data, post, recipe, training
 from recipes.d001_shakespeare.data import Corpus
 from recipes.run import Run
+from recipes.tftools import new_session
 from tf1_graphs import reference, seed_everything, tf
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -75,23 +78,23 @@ def test_the_tiny_run_is_what_the_tests_assume(dataset, trained):
 # --- the two models' variables
 
 
-def test_inference_model_reuses_every_trainable_variable(trained, dataset):
-    models = trained.models
-    claim = claims.check_inference_adds_no_trainable(models.trainable_before, models.trainable_after,
-                                                  claims.expected_variables(TINY, dataset.vocab_size))
+def test_inference_model_reuses_every_trainable_variable(cell, dataset):
+    """On either cell kind: the five variables of FACTS.md, none added by the inference model; the
+    check fails when the expected shapes are wrong.  As the notes' TensorBoard figure shows, rnn_decoder
+    (training) and rnn_decoder_1 (inference) are two structures around one set of variables."""
+    models = post.build_models(dataclasses.replace(TINY, cell=cell), dataset.vocab_size, 0)
+    assert type(models.infer.lstm_cell).__name__ == {"basic": "BasicLSTMCell", "block": "LSTMBlockCell"}[cell]
+    expected = claims.expected_variables(TINY, dataset.vocab_size)
+    claim = claims.check_inference_adds_no_trainable(models.trainable_before, models.trainable_after, expected)
     assert claim.passed, claim
     assert claims.check_adam_adds_only_beta_powers(models.global_before, models.global_after).passed
-
-
-def test_the_graph_shows_both_structures_around_the_shared_lstm_vars(trained):
-    """As the notes' TensorBoard figure: rnn_decoder (training) and rnn_decoder_1 (inference), one set of variables."""
-    scopes = {op.name.split("/")[0] for op in trained.models.graph.get_operations()}
+    wrong = claims.expected_variables(dataclasses.replace(TINY, embedding_size=8), dataset.vocab_size)
+    assert not claims.check_inference_adds_no_trainable(models.trainable_before, models.trainable_after, wrong).passed
+    graph = models.graph
+    scopes = {op.name.split("/")[0] for op in graph.get_operations()}
     assert {"rnn_decoder", "rnn_decoder_1", "lstm_vars", "lstm_vars_1"} <= scopes
-    assert {v.op.name.split("/")[0] for v in tf_trainable(trained)} == {"lstm_vars", "rnn_decoder"}
-
-
-def tf_trainable(trainer):
-    return trainer.models.graph.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES)
+    trainable = graph.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES)
+    assert {v.op.name.split("/")[0] for v in trainable} == {"lstm_vars", "rnn_decoder"}
 
 
 def build_pair_without_reuse(vocab_size):
@@ -113,22 +116,17 @@ def test_variable_checks_fail_when_the_inference_model_does_not_reuse(dataset):
     assert not claims.check_adam_adds_only_beta_powers(global_before, global_after).passed
 
 
-def test_variable_check_fails_on_wrong_shapes(trained, dataset):
-    wrong = claims.expected_variables(dataclasses.replace(TINY, embedding_size=8), dataset.vocab_size)
-    models = trained.models
-    assert not claims.check_inference_adds_no_trainable(models.trainable_before, models.trainable_after, wrong).passed
-
-
-def test_the_fused_cell_builds_the_same_variables_and_steps_exactly(dataset, tmp_path):
-    """--cell block: same five variables, and the inference steps still match the training graph."""
-    trainer = training.Training(dataclasses.replace(TINY, cell="block", epochs=1), dataset, 0, str(tmp_path), quiet)
-    trainer.run()
-    models, batch = trainer.models, dataset.batches[0]
-    assert models.trainable_after == claims.expected_variables(TINY, dataset.vocab_size)
-    assert type(models.infer.lstm_cell).__name__ == "LSTMBlockCell"
-    unrolled = claims.training_logits(trainer.sess, models.train, batch)
-    assert claims.check_inference_parity(unrolled, claims.stepwise_logits(trainer.sess, models.infer, batch[0])).passed
-    trainer.close()
+def test_each_cell_kind_steps_the_inference_model_like_the_training_graph(cell, dataset):
+    """--cell basic|block, from the initial weights: the inference steps match the training graph's
+    logits, and do not when the state is not carried."""
+    models, batch = post.build_models(dataclasses.replace(TINY, cell=cell), dataset.vocab_size, 0), dataset.batches[0]
+    with new_session(models.graph) as sess:
+        sess.run(models.init)
+        unrolled = claims.training_logits(sess, models.train, batch)
+        claim = claims.check_inference_parity(unrolled, claims.stepwise_logits(sess, models.infer, batch[0]))
+        dropped = claims.stepwise_logits(sess, models.infer, batch[0], carry_state=False)
+    assert claim.passed, claim
+    assert not claims.check_inference_parity(unrolled, dropped).passed
 
 
 # --- the loss
@@ -229,13 +227,12 @@ def test_parity_check_fails_when_the_state_is_not_carried(trained, dataset):
 # --- the loop function
 
 
-def test_the_one_step_inference_model_never_calls_the_loop_function(trained):
-    assert claims.check_loop_function_unused(trained.models.infer).passed
-
-
-def test_loop_function_check_fails_on_a_model_that_calls_it(sampler):
-    assert sampler.unrolled.loop_function_calls == TINY.sample_words - 1
-    assert not claims.check_loop_function_unused(sampler.unrolled).passed
+def test_the_one_step_inference_model_never_calls_the_loop_function(dataset):
+    """The original's one-step model never calls it; the check fails on the many-step twin, which does."""
+    models = post.build_models(TINY, dataset.vocab_size, 0, unrolled_steps=TINY.sample_words)
+    assert claims.check_loop_function_unused(models.infer).passed
+    assert models.unrolled.loop_function_calls == TINY.sample_words - 1
+    assert not claims.check_loop_function_unused(models.unrolled).passed
 
 
 def test_many_step_graph_generates_what_sample_generates(sampler):

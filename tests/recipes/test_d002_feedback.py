@@ -2,9 +2,10 @@
 
 Each claim test runs the check the recipe runs, then breaks the thing the claim is about
 (the state carry, the reset, the reshape, the training) and shows that the same check fails.
-The graphs are built and trained once per module; the answers' graphs once per cell kind
-(the post's float64 BasicLSTMCell and the fused LSTMBlockCell, in float32), so every
-answer test runs for both.
+Tests of a graph's structure build it inline, untrained; the graphs the claims measure are
+trained once per module, the answers' once per cell kind (the shared `cell` fixture: the
+post's float64 BasicLSTMCell and the fused LSTMBlockCell, in float32), so every answer
+test runs for both.
 """
 import dataclasses
 import os
@@ -15,11 +16,10 @@ import numpy as np
 import pytest
 
 from recipes import UserError
-from recipes.cells import CELL_KINDS
 from recipes.claims import max_abs_diff
 from recipes.d002_feedback import claims, post, recipe
 from recipes.run import Run
-from recipes.tftools import variable_shapes
+from recipes.tftools import variable_listing
 from tf1_graphs import reference, tf
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -43,10 +43,9 @@ def question():
     session.close()
 
 
-@pytest.fixture(scope="module", params=CELL_KINDS)
-def config(request):
-    config = dataclasses.replace(CONFIG, cell=request.param)
-    return config
+@pytest.fixture(scope="module")
+def config(cell):
+    return dataclasses.replace(CONFIG, cell=cell)
 
 
 @pytest.fixture(scope="module")
@@ -85,26 +84,21 @@ def test_data_are_the_posts_arrays():
     assert post.samples_per_period(DATA.grid) == 62
 
 
-def test_question_graph_variables(question):
-    graph, *_ = question
-    trainable = variable_shapes(graph.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES))
-    assert trainable == {"sine/rnn/basic_lstm_cell/kernel": [6, 20], "sine/rnn/basic_lstm_cell/bias": [20],
-                         "sine/fully_connected/weights": [5, 1], "sine/fully_connected/biases": [1]}
-    assert {v.dtype.base_dtype for v in graph.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES)} == {tf.float64}
-
-
-def test_each_cell_builds_the_posts_variables_in_the_models_dtype(config, data):
+def test_question_graph_variables(config, data):
+    """The question's graph, built inline: the post's four variables, named, shaped and ordered as
+    printed, in the model's dtype (the post's float64; float32 for the fused kernel)."""
     graph, asker = post.build(post.build_asker, config, data, SEED)
     assert type(asker.model.cell).__name__ == {"basic": "BasicLSTMCell", "block": "LSTMBlockCell"}[config.cell]
     trainable = graph.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES)
-    assert [v.op.name for v in trainable] == ["sine/rnn/basic_lstm_cell/kernel", "sine/rnn/basic_lstm_cell/bias",
-                                              "sine/fully_connected/weights", "sine/fully_connected/biases"]
-    assert {v.dtype.base_dtype for v in trainable} == {post.data_type(config)}
+    assert variable_listing(trainable) == [
+        ("sine/rnn/basic_lstm_cell/kernel:0", (6, 20)), ("sine/rnn/basic_lstm_cell/bias:0", (20,)),
+        ("sine/fully_connected/weights:0", (5, 1)), ("sine/fully_connected/biases:0", (1,))]
+    assert {v.dtype.base_dtype for v in trainable} == {{"basic": tf.float64, "block": tf.float32}[config.cell]}
 
 
-def test_fresh_sessions_start_from_the_same_weights(question):
+def test_fresh_sessions_start_from_the_same_weights():
     """The zero- and the sine-input trainings run in two sessions of one graph: same start."""
-    graph, asker, *_ = question
+    graph, asker = post.build(post.build_asker, CONFIG, DATA, SEED)
     starts = []
     for _ in range(2):
         with tf.Session(graph=graph) as session:
@@ -114,8 +108,8 @@ def test_fresh_sessions_start_from_the_same_weights(question):
         np.testing.assert_array_equal(first, second)
 
 
-def test_answers_share_one_set_of_weights(answers):
-    graph, *_ = answers
+def test_answers_share_one_set_of_weights(config, data):
+    graph, _ = post.build(post.build_answers, config, data, SEED)
     trainable = sorted(v.op.name for v in graph.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES))
     assert trainable == ["sine/fully_connected/biases", "sine/fully_connected/weights",
                          "sine/rnn/basic_lstm_cell/bias", "sine/rnn/basic_lstm_cell/kernel"]
