@@ -21,7 +21,7 @@ from recipes.d002_feedback import post as feedback_post
 from recipes.files import atomic_write, atomic_write_json
 from recipes.modern_process import last_error_line, run_keras3_module
 from recipes.run import at_least
-from recipes.tftools import new_session
+from recipes.tftools import THREADS, new_session
 from recipes.timing import summary, time_call, time_side_by_side
 from tf1_graphs import tf
 
@@ -30,8 +30,9 @@ RNN_LABELS = {"dynamic_rnn": "dynamic_rnn(BasicLSTMCell) (posts)", "rnn_decoder"
 
 
 def keras3(which, config, repeats):
-    """Keras 3's seconds per step, from a process of its own (it needs v2 behaviour), at `config`'s sizes."""
-    result = run_keras3_module("benchmarks.keras3_lstm", which, json.dumps(config), repeats)
+    """Keras 3's seconds per step, from a process of its own (it needs v2 behaviour), at `config`'s sizes
+    and with the suite's sessions' thread count, so that both sides get the same cores."""
+    result = run_keras3_module("benchmarks.keras3_lstm", which, json.dumps(config), THREADS, repeats)
     if result.returncode != 0:
         raise RuntimeError(f"keras3 benchmark failed: {last_error_line(result)}")
     measured = json.loads(result.stdout.strip().splitlines()[-1])

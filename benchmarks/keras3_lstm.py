@@ -1,10 +1,12 @@
 """The same models written as a user would today: Keras 3, `model.train_on_batch`.
 
-Runs in its own process (`python -m benchmarks.keras3_lstm sine|shakespeare CONFIG REPEATS`),
+Runs in its own process (`python -m benchmarks.keras3_lstm sine|shakespeare CONFIG THREADS REPEATS`),
 because Keras 3 needs TensorFlow's v2 behaviour, which tf1_graphs turns off for its
 whole process; so it cannot import tf1_graphs (nor its timer, nor the recipes' configs)
 and times its steps itself.  CONFIG is the document's config as JSON, its fields' names
-(and `vocab_size` for Shakespeare).  Prints the seconds of each timed training step as JSON.
+(and `vocab_size` for Shakespeare); THREADS is the intra- and inter-op thread count the TF 1.x
+side's sessions get (recipes.tftools), so the comparison is on the same cores.  Prints the
+seconds of each timed training step as JSON.
 """
 import json
 import os
@@ -16,6 +18,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
 
 
 def sine_model(config):
@@ -40,7 +43,9 @@ def shakespeare_model(config):
     return model, words, np.roll(words, -1, axis=1)
 
 
-def main(which, config, repeats, warmup=2):
+def main(which, config, threads, repeats, warmup=2):
+    tf.config.threading.set_intra_op_parallelism_threads(threads)
+    tf.config.threading.set_inter_op_parallelism_threads(threads)
     keras.utils.set_random_seed(0)
     model, x, y = {"sine": sine_model, "shakespeare": shakespeare_model}[which](config)
     seconds = []
@@ -52,4 +57,4 @@ def main(which, config, repeats, warmup=2):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3]))
+    main(sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
