@@ -2,7 +2,9 @@
 
 Each document's folder holds the post (`post.py`: what the post built, in its own names),
 the claims (`claims.py`: measurements and the checks, each owning its claim id) and the
-recipe (`recipe.py`: the configs, the run in the post's order, the plots, the deviations).
+recipe (`recipe.py`: the configs, the run in the post's order, the plots, the deviations),
+the post's own words behind each claim (`post_words.py`, data only) and today's way of
+writing it (`modern.py`, Keras 3 in a process of its own, and `modern_parity.py`, its TF 1.x side).
 A recipe module defines NAME, DOCUMENT, TITLE, SOURCE, DEVIATIONS and `run(run)`; it may
 add `add_arguments(parser)` for its own options and COMMANDS for extra verbs (see __main__).
 Those command-line names live in the folder's light `cli.py` (no TensorFlow), which the
