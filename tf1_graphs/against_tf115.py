@@ -6,7 +6,9 @@ TensorFlow 1.15.5 (`tf115_venv` finds or makes it; `tf115_bootstrap` seeds it as
 does).  What each prints goes to PLOTS/tf1_graphs.out and PLOTS/tf115.out (stderr beside them
 as .err), their figures to PLOTS/tf1_graphs/ and PLOTS/tf115/.  Then the printed numbers are
 compared in order (`printed_numbers`): the first that differs is shown with both lines, or
-all are said to agree.
+all are said to agree.  Lines whose words differ are counted and the first pair shown, outside
+the verdict, since TF 2 and NumPy 2 spell some values otherwise (`shape=(None, 28)` for
+`(?, 28)`, `np.float32(0.5)` for `0.5`); text a program generates (a sampled string) is read there.
 
 Exit status: 0 when every printed number agrees and both runs ended alike; 1 when a number,
 the count of numbers or the exit status differs; 2 when there is nothing to compare against
@@ -114,8 +116,10 @@ def report(ours, theirs, ignore=None):
                 _show(run, number, printout)
     other_words = lines_with_other_words(*printouts, ignore)
     if other_words:
-        print(f"({len(other_words)} line(s) differ in their words, not their numbers, from line {other_words[0]}; "
-              "words are not compared)")
+        print(f"{len(other_words)} line(s) differ in their words (not part of the verdict: TF 2 and NumPy 2 spell "
+              f"some values otherwise, e.g. shape=(None, 28) for (?, 28)); the first:")
+        for run, printout in zip((ours, theirs), printouts):
+            print(f"  {run.label:<10} line {other_words[0]}: {printout.splitlines()[other_words[0] - 1]}")
     for run in (ours, theirs):
         if run.status != 0:
             print(f"{run.label} ended with exit status {run.status}: {run.last_error_line()} (all of it: {run.err})")

@@ -6,7 +6,7 @@ two terminals would: every number by its printed text (`0.1` and `0.10` differ, 
 `shape=(?, 28)` and TF 2's `shape=(None, 28)` agree; lines whose words differ are only
 counted.  A number is a run of digits (with a sign, a decimal point, an exponent), `nan` or
 `inf`, not glued to a name before it: `tf1_plots`, `v1.15`, `t10k`, `Exit_2` hold none.
-Lines that match `ignore` (timings, dates) are left out on both sides.
+Text that matches `ignore` (a timing, a date) is blanked out of every line on both sides first.
 """
 import re
 from dataclasses import dataclass
@@ -22,12 +22,16 @@ class Number:
     column: int  # 0-based, where the number starts in its line
 
 
+def _blanked(line, ignore):
+    """`line` with the text `ignore` matches turned into spaces: its numbers go, the columns stay."""
+    return ignore.sub(lambda match: " " * len(match.group()), line) if ignore else line
+
+
 def printed_numbers(printout, ignore=None):
-    """Every number in `printout`, in order, leaving out lines that `ignore` (a compiled regex) matches."""
+    """Every number in `printout`, in order, after blanking the text that `ignore` (a compiled regex) matches."""
     return [Number(match.group(), number, match.start())
             for number, line in enumerate(printout.splitlines(), 1)
-            if not (ignore and ignore.search(line))
-            for match in NUMBER.finditer(line)]
+            for match in NUMBER.finditer(_blanked(line, ignore))]
 
 
 def words_of(line):
@@ -50,4 +54,4 @@ def lines_with_other_words(our_printout, their_printout, ignore=None):
     """Line numbers (1-based) where the two printouts' lines differ in their words, line by line."""
     pairs = zip(our_printout.splitlines(), their_printout.splitlines())
     return [number for number, (mine, other) in enumerate(pairs, 1)
-            if not (ignore and (ignore.search(mine) or ignore.search(other))) and words_of(mine) != words_of(other)]
+            if words_of(_blanked(mine, ignore)).split() != words_of(_blanked(other, ignore)).split()]

@@ -44,7 +44,8 @@ PATH or in pyenv, or TF1_GRAPHS_PYTHON37; the venv goes to $XDG_CACHE_HOME/tf1_g
 or TF1_GRAPHS_TF115_VENV; TF1_GRAPHS_TF115_PYTHON names a ready interpreter instead).  It
 compares the numbers the two runs print, in order and as printed, and shows the first that
 differs with both lines, or says that all agree; words around the numbers are not compared,
-and lines matching --ignore REGEX (timings) are left out.  Both printouts, figures and stderrs
+and text matching --ignore REGEX is blanked out first (a timing: 'time/batch = [0-9.]+', or
+'^Epoch time.*' for whole lines).  Both printouts, figures and stderrs
 are kept under --plots DIR.  Exit status: 0 all agree, 1 they differ (a number, how many, or
 the exit status), 2 no TF 1.15.5 to compare against.
 """
@@ -72,7 +73,7 @@ def _parser():
                         help="where plt.show() saves figures as numbered PNGs (default: %(default)s)")
     parser.add_argument("--against-tf115", action="store_true",
                         help="run it here and under TensorFlow 1.15.5, and compare the printed numbers (below)")
-    parser.add_argument("--ignore", metavar="REGEX", help="with --against-tf115: lines not to compare")
+    parser.add_argument("--ignore", metavar="REGEX", help="with --against-tf115: text not to compare (timings)")
     return parser
 
 

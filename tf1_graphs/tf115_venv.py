@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 
-REQUIREMENTS = ("tensorflow==1.15.5", "numpy<1.19", "protobuf==3.20.3", "six", "matplotlib<3.6")
+REQUIREMENTS = ("tensorflow==1.15.5", "numpy<1.19", "protobuf==3.20.3", "six", "matplotlib<3.6", "requests")
 
 
 class SetupError(Exception):

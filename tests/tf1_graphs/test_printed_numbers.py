@@ -31,9 +31,11 @@ def test_each_number_knows_its_line_and_column():
     assert (second.line, second.column) == (3, 5)
 
 
-def test_ignored_lines_are_left_out_and_still_counted():
-    numbers = printed_numbers("step 1\nTime: 3.21 s\nstep 2", re.compile(r"^Time:"))
-    assert [(n.text, n.line) for n in numbers] == [("1", 1), ("2", 3)]
+def test_ignored_text_is_blanked_out_keeping_lines_and_columns():
+    numbers = printed_numbers("step 1\nTime: 3.21 s\nstep 2 loss 0.5, time/batch = 0.031",
+                              re.compile(r"^Time.*|time/batch = \S+"))
+    assert [(n.text, n.line, n.column) for n in numbers] == [("1", 1, 5), ("2", 3, 5), ("0.5", 3, 12)]
+    assert len(printed_numbers("Time: 3.21 s", re.compile("^Time"))) == 1  # the twin: only the match goes
 
 
 def test_the_same_numbers_in_other_words_agree():
