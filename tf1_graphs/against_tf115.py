@@ -1,8 +1,8 @@
 """`python -m tf1_graphs --against-tf115 [--seed N] PROGRAM.py ARGS`: one program under tf1_graphs and under TF 1.15.5.
 
-The program runs twice at once, in the same working directory, seeded the same way (seed N,
-0 when none is given): through the runner (`python -m tf1_graphs --seed N`) and under the real
-TensorFlow 1.15.5 (`tf115_venv` finds or makes it; `tf115_bootstrap` seeds it as the runner
+The program runs twice, one run after the other in the same working directory, seeded the same
+way (seed N, 0 when none is given): through the runner (`python -m tf1_graphs --seed N`), then
+under the real TensorFlow 1.15.5 (`tf115_venv` finds or makes it; `tf115_bootstrap` seeds it as the runner
 does).  What each prints goes to PLOTS/tf1_graphs.out and PLOTS/tf115.out (stderr beside them
 as .err), their figures to PLOTS/tf1_graphs/ and PLOTS/tf115/.  Then the printed numbers are
 compared in order (`printed_numbers`): the first that differs is shown with both lines, or
@@ -24,6 +24,7 @@ from tf1_graphs import tf115_venv
 from tf1_graphs.printed_numbers import first_difference, lines_with_other_words, printed_numbers
 
 EXIT_AGREE, EXIT_DIFFER, EXIT_SETUP = 0, 1, 2
+FIGURE_PATH = r"(?<=^plot saved: ).*"  # each side saves its figures in a folder of its own
 BOOTSTRAP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tf115_bootstrap.py")
 
 
@@ -53,7 +54,7 @@ def _say(message):
 def main(seed, plots, ignore, target):
     """Run `target` (`[PROGRAM.py, ARGS...]` or `['-m', MODULE, ARGS...]`) both ways; the exit status above."""
     try:
-        ignore = re.compile(ignore) if ignore else None
+        ignore = re.compile(f"(?:{ignore})|{FIGURE_PATH}" if ignore else FIGURE_PATH)
     except re.error as error:
         _say(f"--ignore {ignore!r} is not a regular expression: {error}")
         return EXIT_SETUP
@@ -71,7 +72,7 @@ def main(seed, plots, ignore, target):
                 os.path.join(plots, "tf115.out"), os.path.join(plots, "tf115.err"))]
     _say(f"running {' '.join(target)} with seed {seed} under tf1_graphs and under TF 1.15.5 ({tf115}); "
          f"their printouts: {runs[0].out}, {runs[1].out}")
-    _run_together(runs)
+    _run_one_after_the_other(runs)
     return report(*runs, ignore)
 
 
@@ -81,14 +82,14 @@ def _tf115_environment():
     return {name: value for name, value in os.environ.items() if name != "TF2_BEHAVIOR"}
 
 
-def _run_together(runs):
-    processes = []
+def _run_one_after_the_other(runs):
+    """In order, not at once: a program that writes files (checkpoints, vocabularies) must not meet
+    itself in the shared working directory; the TF 1.15 run goes last, so what is left is its."""
     for run, environment in zip(runs, (None, _tf115_environment())):
+        _say(f"  under {run.label}...")
         with open(run.out, "w") as out, open(run.err, "w") as err:
-            processes.append(subprocess.Popen(run.command, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                              env=environment))
-    for run, process in zip(runs, processes):
-        run.status = process.wait()
+            run.status = subprocess.run(run.command, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                        env=environment).returncode
 
 
 def _show(run, number, printout):

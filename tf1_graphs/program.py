@@ -38,16 +38,17 @@ inside dynamic_rnn with parallel_iterations > 1 (pass parallel_iterations=1) and
 tf.data pipelines; the order of sets of strings (set PYTHONHASHSEED); anything that reads
 the clock or the OS's randomness; and a program that reseeds with its own values.
 
---against-tf115 runs the program twice at once, seeded alike (--seed N, default 0): here and
-under the real TensorFlow 1.15.5, in a venv made on first use from a Python 3.7 (found on
-PATH or in pyenv, or TF1_GRAPHS_PYTHON37; the venv goes to $XDG_CACHE_HOME/tf1_graphs/tf115-venv
-or TF1_GRAPHS_TF115_VENV; TF1_GRAPHS_TF115_PYTHON names a ready interpreter instead).  It
-compares the numbers the two runs print, in order and as printed, and shows the first that
-differs with both lines, or says that all agree; words around the numbers are not compared,
-and text matching --ignore REGEX is blanked out first (a timing: 'time/batch = [0-9.]+', or
-'^Epoch time.*' for whole lines).  Both printouts, figures and stderrs
-are kept under --plots DIR.  Exit status: 0 all agree, 1 they differ (a number, how many, or
-the exit status), 2 no TF 1.15.5 to compare against.
+--against-tf115 runs the program twice, seeded alike (--seed N, default 0): here, then under
+the real TensorFlow 1.15.5, in the same working directory (files it writes end up TF 1.15's).
+TF 1.15.5 lives in a venv made on first use from a Python 3.7 (python3.7 on PATH, pyenv's, or
+TF1_GRAPHS_PYTHON37) at $XDG_CACHE_HOME/tf1_graphs/tf115-venv (or TF1_GRAPHS_TF115_VENV);
+TF1_GRAPHS_TF115_PYTHON names a ready interpreter instead.  The numbers the two runs print
+are compared in order, as printed: the first that differs is shown with both lines, or all
+are said to agree.  Words are not compared (TF 2 prints shape=(None, 28) for (?, 28)), but
+the first line whose words differ is shown.  Text matching --ignore REGEX is blanked out
+first (a timing: 'time/batch = [0-9.]+'; a whole line: '^Epoch time.*').  Both printouts,
+stderrs and figures are kept under --plots DIR.  Exit status: 0 all agree, 1 they differ (a
+number, how many, or the exit status), 2 no TF 1.15.5 to compare against.
 """
 
 

@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 from tf1_graphs import against_tf115, program, tf115_venv
+from tf1_graphs.printed_numbers import lines_with_other_words
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -226,7 +227,7 @@ def test_help_explains_the_mode(capsys):
     with pytest.raises(SystemExit):
         program.main(["--help"])
     help_text = " ".join(capsys.readouterr().out.split())
-    assert "--against-tf115 runs the program twice at once, seeded alike" in help_text
+    assert "--against-tf115 runs the program twice, seeded alike" in help_text
     assert "0 all agree, 1 they differ" in help_text
 
 
@@ -291,3 +292,10 @@ def test_real_tf115_prints_the_same_draws(tmp_path):
     assert (result.returncode, result.stdout) == (0, "all 5 printed numbers agree (tf1_graphs and TF 1.15.5)\n"), (
         result.stderr)
     assert re.search(r"-?\d", (tmp_path / "tf1_plots" / "tf115.out").read_text())
+
+
+def test_the_sides_own_figure_folders_are_not_a_difference():
+    ours, theirs = "plot saved: plots/tf1_graphs/figure-001.png\n", "plot saved: plots/tf115/figure-001.png\n"
+    figure_path = re.compile(against_tf115.FIGURE_PATH)
+    assert lines_with_other_words(ours, theirs, figure_path) == []
+    assert lines_with_other_words(ours, theirs) == [1]  # the twin: without it, the folders differ
