@@ -104,7 +104,11 @@ def report(ours, theirs, ignore=None):
     printouts = ours.printout(), theirs.printout()
     numbers = [printed_numbers(printout, ignore) for printout in printouts]
     difference = first_difference(*numbers)
-    if difference is None:
+    other_words = lines_with_other_words(*printouts, ignore)
+    if difference is None and not numbers[0]:
+        print(f"neither run printed a number ({ours.label} and {theirs.label}); their words "
+              + ("differ (below)" if other_words else f"agree on all {len(printouts[0].splitlines())} lines"))
+    elif difference is None:
         print(f"all {len(numbers[0])} printed numbers agree ({ours.label} and {theirs.label})")
     else:
         index, *pair = difference
@@ -115,7 +119,6 @@ def report(ours, theirs, ignore=None):
                 print(f"  {run.label:<10} printed no more numbers")
             else:
                 _show(run, number, printout)
-    other_words = lines_with_other_words(*printouts, ignore)
     if other_words:
         print(f"{len(other_words)} line(s) differ in their words (not part of the verdict: TF 2 and NumPy 2 spell "
               f"some values otherwise, e.g. shape=(None, 28) for (?, 28)); the first:")

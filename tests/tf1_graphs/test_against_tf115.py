@@ -299,3 +299,11 @@ def test_the_sides_own_figure_folders_are_not_a_difference():
     figure_path = re.compile(against_tf115.FIGURE_PATH)
     assert lines_with_other_words(ours, theirs, figure_path) == []
     assert lines_with_other_words(ours, theirs) == [1]  # the twin: without it, the folders differ
+
+
+def test_a_printout_without_numbers_is_judged_by_its_words(tmp_path, capsys):
+    sampled = finished(tmp_path, "here", "thou art\nmore\n", 0)
+    assert against_tf115.report(sampled, finished(tmp_path, "there", "thou art\nmore\n", 0)) == 0
+    assert capsys.readouterr().out == "neither run printed a number (here and there); their words agree on all 2 lines\n"
+    against_tf115.report(sampled, finished(tmp_path, "there", "thou art\nless\n", 0))
+    assert "their words differ (below)" in capsys.readouterr().out  # the twin
