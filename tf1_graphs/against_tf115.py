@@ -12,7 +12,7 @@ the verdict, since TF 2 and NumPy 2 spell some values otherwise (`shape=(None, 2
 
 Exit status: 0 when every printed number agrees and both runs ended alike; 1 when a number,
 the count of numbers or the exit status differs; 2 when there is nothing to compare against
-(no Python 3.7, a failed install, a bad --ignore).
+(no Python 3.7, a failed install, a bad --ignore, a --plots folder that cannot be made).
 """
 import os
 import re
@@ -64,7 +64,11 @@ def main(seed, plots, ignore, target):
         _say(error)
         return EXIT_SETUP
     seed = 0 if seed is None else seed
-    os.makedirs(plots, exist_ok=True)
+    try:
+        os.makedirs(plots, exist_ok=True)
+    except OSError as error:
+        _say(f"--plots {plots}: cannot make that folder ({error.strerror})")
+        return EXIT_SETUP
     runs = [Run("tf1_graphs", [sys.executable, "-m", "tf1_graphs", "--seed", str(seed),
                                "--plots", os.path.join(plots, "tf1_graphs"), *target],
                 os.path.join(plots, "tf1_graphs.out"), os.path.join(plots, "tf1_graphs.err")),
