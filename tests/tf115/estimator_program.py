@@ -132,9 +132,10 @@ def _run(tf, workdir, handler):
     record["out_bias"] = _numbers(estimator.get_variable_value("out/bias"))
     record["global_step"] = int(estimator.get_variable_value("global_step"))
 
+    with tf.Graph().as_default():  # a graph of its own: the receiver names its placeholder after this one
+        features = {"x": tf.placeholder(tf.float32, [None, 3])}
     export_dir = estimator.export_saved_model(
-        os.path.join(workdir, "export"),
-        tf.estimator.export.build_raw_serving_input_receiver_fn({"x": tf.placeholder(tf.float32, [None, 3])}))
+        os.path.join(workdir, "export"), tf.estimator.export.build_raw_serving_input_receiver_fn(features))
     record["export"] = _exported_answers(tf, export_dir)
 
     evaluated_at = len(handler.messages)

@@ -168,6 +168,11 @@ def test_subclasses_cannot_override_estimator_members():
         Overriding(linear_model_fn)
 
 
+def _raw_serving_input_receiver_fn():
+    with tf.Graph().as_default():
+        return tf.estimator.export.build_raw_serving_input_receiver_fn({"x": tf.placeholder(tf.float32, [None, 2])})
+
+
 # -- train_and_evaluate, exporters -----------------------------------------------------------
 
 def test_train_and_evaluate_evaluates_each_new_checkpoint_and_exports(tmp_path):
@@ -177,7 +182,7 @@ def test_train_and_evaluate_evaluates_each_new_checkpoint_and_exports(tmp_path):
         def end(self, session):
             evaluated.append(session.run(tf.train.get_global_step()))
 
-    serving = tf.estimator.export.build_raw_serving_input_receiver_fn({"x": tf.placeholder(tf.float32, [None, 2])})
+    serving = _raw_serving_input_receiver_fn()
     config = tf.estimator.RunConfig(save_checkpoints_steps=3)
     estimator = tf.estimator.Estimator(linear_model_fn, model_dir=str(tmp_path), config=config)
     metrics, exports = tf.estimator.train_and_evaluate(
@@ -204,7 +209,7 @@ def test_specs_check_their_arguments_as_tf115():
 
 
 def test_export_answers_with_the_trained_weights(trained, tmp_path):
-    serving = tf.estimator.export.build_raw_serving_input_receiver_fn({"x": tf.placeholder(tf.float32, [None, 2])})
+    serving = _raw_serving_input_receiver_fn()
     export_dir = trained.export_savedmodel(str(tmp_path), serving)
     with tf.Graph().as_default() as graph, tf.Session(graph=graph) as session:
         meta = tf.saved_model.loader.load(session, ["serve"], export_dir)
@@ -365,3 +370,38 @@ def test_program_runner_imports_and_refusal(tmp_path):
     assert "INFO:tensorflow:loss = 0.6399999, step = 2 (" in result.stderr
     assert result.stderr.strip().splitlines()[-1] == (
         "estimator_program.py:19: tf.estimator.DNNClassifier is not provided by tf1_graphs")
+
+
+def test_tf_config_local_settings_and_cluster_refusal(monkeypatch):
+    monkeypatch.setenv("TF_CONFIG", '{"session_master": "grpc://m:1", "service": {"k": 1}}')
+    config = tf.estimator.RunConfig()
+    assert (config.master, config.evaluation_master, config.service) == ("grpc://m:1", "", {"k": 1})
+    monkeypatch.setenv("TF_CONFIG", '{"task": {"type": "worker", "index": 1}}')
+    with pytest.raises(ValueError, match='If "cluster" is not set in TF_CONFIG, task index must be 0.'):
+        tf.estimator.RunConfig()
+    monkeypatch.setenv("TF_CONFIG", '{"cluster": {"chief": ["host0:0"]}, "task": {"type": "chief", "index": 0}}')
+    with pytest.raises(ContribNotProvided, match="distributed tf.estimator"):
+        tf.estimator.RunConfig()
+
+
+def test_export_outputs_get_the_default_serving_key_as_tf115():
+    with tf.Graph().as_default():
+        y = tf.constant([[1.0]])
+        regression = tf.estimator.export.RegressionOutput(y)
+        spec = tf.estimator.EstimatorSpec(tf.estimator.ModeKeys.PREDICT, predictions=y,
+                                          export_outputs={"head": regression})
+        assert spec.export_outputs == {"head": regression, "serving_default": regression}
+        with pytest.raises(ValueError, match="none of them is specified as the default"):
+            tf.estimator.EstimatorSpec(tf.estimator.ModeKeys.PREDICT, predictions=y,
+                                       export_outputs={"a": regression, "b": regression})
+
+
+def test_all_modes_export_with_supervised_receivers(trained, tmp_path):
+    """TRAIN, EVAL and PREDICT graphs in one SavedModel, the variables saved once."""
+    supervised = tf.estimator.export.build_supervised_input_receiver_fn_from_input_fn(_input_fn(2))
+    export_dir = trained.experimental_export_all_saved_models(str(tmp_path), {
+        tf.estimator.ModeKeys.TRAIN: supervised, tf.estimator.ModeKeys.EVAL: supervised,
+        tf.estimator.ModeKeys.PREDICT: _raw_serving_input_receiver_fn()})
+    from tensorflow.python.saved_model import loader_impl
+    tags = sorted(tuple(m.meta_info_def.tags) for m in loader_impl.parse_saved_model(export_dir).meta_graphs)
+    assert tags == [("eval",), ("serve",), ("train",)]

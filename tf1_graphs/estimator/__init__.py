@@ -6,13 +6,15 @@ predict, export_saved_model / export_savedmodel, checkpoints in `model_dir`), `E
 `WarmStartSettings`, `VocabInfo`, the exporters `Exporter`, `FinalExporter`,
 `LatestExporter`, the session-run hooks TF 1.15 re-exported here (TensorFlow's own, from
 `tf.compat.v1.train`), `tf.estimator.export` (input receivers and export outputs) and
-`tf.estimator.inputs.numpy_input_fn`.  Every other name TF 1.15 had here (the canned
-estimators such as `DNNClassifier`, the heads, `BestExporter`, `tpu`, `experimental`, ...)
+`tf.estimator.inputs.numpy_input_fn` and
+`tf.estimator.experimental.build_raw_supervised_input_receiver_fn`.  Every other name TF 1.15 had here (the canned
+estimators such as `DNNClassifier`, the heads, `BestExporter`, `tpu`, the early-stopping hooks,
+...)
 is refused by name.
 """
 import tensorflow as _tf
 
-from tf1_graphs.estimator import export, inputs
+from tf1_graphs.estimator import experimental, export, inputs
 from tf1_graphs.estimator._missing import refuse_missing
 from tf1_graphs.estimator.estimator import Estimator
 from tf1_graphs.estimator.exporter import Exporter, FinalExporter, LatestExporter
@@ -46,7 +48,7 @@ NOT_PROVIDED = (
     "DNNLinearCombinedClassifier", "DNNLinearCombinedEstimator", "DNNLinearCombinedRegressor", "DNNRegressor",
     "Head", "LinearClassifier", "LinearEstimator", "LinearRegressor", "LogisticRegressionHead", "MultiClassHead",
     "MultiHead", "MultiLabelHead", "PoissonRegressionHead", "RegressionHead", "add_metrics",
-    "classifier_parse_example_spec", "experimental", "regressor_parse_example_spec", "tpu")
+    "classifier_parse_example_spec", "regressor_parse_example_spec", "tpu")
 """TF 1.15's other `tf.estimator` names: refused by name when a program reaches for them."""
 
 __getattr__ = refuse_missing("tf.estimator", set(NOT_PROVIDED))

@@ -16,17 +16,17 @@ import tempfile
 
 import numpy as np
 import tensorflow as _tf
+from tensorflow.python.platform import tf_logging as _logging
 from tensorflow.python.saved_model.model_utils import export_utils
 from tensorflow.python.training import evaluation as _evaluation
 from tensorflow.python.training import training_util as _training_util
 from tensorflow.python.util.function_utils import fn_args
 
 from tf1_graphs.estimator.model_fn import LOSS_METRIC_KEY, EstimatorSpec, ModeKeys
-from tf1_graphs.estimator.run_config import RunConfig, get_default_session_config
+from tf1_graphs.estimator.run_config import RunConfig, TaskType, get_default_session_config
 from tf1_graphs.estimator.warm_start import warm_start_settings_from
 
 _v1 = _tf.compat.v1
-_logging = _v1.logging
 _VALID_MODEL_FN_ARGS = {"features", "labels", "mode", "params", "self", "config"}
 _OVERRIDABLE = {"model_fn", "_create_and_assert_global_step", "_export_all_saved_models"}
 
@@ -44,7 +44,7 @@ class _DatasetInitializerHook(_v1.train.SessionRunHook):
         session.run(self._initializer)
 
 
-def _features_and_labels(result):
+def features_and_labels(result):
     """(features, labels or None, input hooks) from what an `input_fn` returned."""
     hooks = []
     if isinstance(result, _tf.data.Dataset):
@@ -301,6 +301,10 @@ class Estimator:
 
     def train(self, input_fn, hooks=None, steps=None, max_steps=None, saving_listeners=None):
         """Trains `steps` more steps, or up to `max_steps` in all, or until the input runs out; returns self."""
+        if self.config.task_type in (TaskType.EVALUATOR, TaskType.PS):
+            raise ValueError("Train has been called wrong configuration. Please use tf.estimator.train_and_evaluate "
+                             "which calls proper API according to given configuration. Current configuration: "
+                             f"{self.config}.")
         if steps is not None and max_steps is not None:
             raise ValueError("Can not provide both steps and max_steps.")
         if steps is not None and steps <= 0:
@@ -321,7 +325,7 @@ class Estimator:
         with self._new_graph().as_default() as graph, graph.device(self._config.device_fn):
             self._create_and_assert_global_step(graph)
             _training_util._get_or_create_global_step_read(graph)  # TF 1.15 made it here, before the input
-            features, labels, input_hooks = _features_and_labels(self._call_input_fn(input_fn, ModeKeys.TRAIN))
+            features, labels, input_hooks = features_and_labels(self._call_input_fn(input_fn, ModeKeys.TRAIN))
             spec = self._call_model_fn(features, labels, ModeKeys.TRAIN, self.config)
             global_step = _v1.train.get_global_step(graph)
             return self._train_with_spec(spec, input_hooks + hooks, global_step, saving_listeners)
@@ -390,7 +394,7 @@ class Estimator:
                               "initialization to evaluate.")
         with self._new_graph().as_default() as graph:
             self._create_and_assert_global_step(graph)
-            features, labels, input_hooks = _features_and_labels(self._call_input_fn(input_fn, ModeKeys.EVAL))
+            features, labels, input_hooks = features_and_labels(self._call_input_fn(input_fn, ModeKeys.EVAL))
             spec = self._call_model_fn(features, labels, ModeKeys.EVAL, self.config)
             metrics = dict(spec.eval_metric_ops)
             if LOSS_METRIC_KEY in metrics:
@@ -433,7 +437,7 @@ class Estimator:
                           "initialization to predict.")
         with self._new_graph().as_default() as graph:
             self._create_and_assert_global_step(graph)
-            features, _, input_hooks = _features_and_labels(self._call_input_fn(input_fn, ModeKeys.PREDICT))
+            features, _, input_hooks = features_and_labels(self._call_input_fn(input_fn, ModeKeys.PREDICT))
             if not _has_dataset_or_queue_runner(features):
                 _logging.warning("Input graph does not use tf.data.Dataset or contain a QueueRunner. That means "
                                  "predict yields forever. This is probably a mistake.")

@@ -2,7 +2,8 @@
 
 The `ExportOutput` classes are TensorFlow's own (TF 1.15 exported these very classes, and TF
 2.21 still ships them for SavedModel signatures); the receivers and the receiver functions
-are rebuilt here with TF 1.15's names, checks and placeholder names.
+are rebuilt here with TF 1.15's names, checks and placeholder names, and so are the supervised
+receivers that export TRAIN and EVAL graphs (`experimental_export_all_saved_models`).
 """
 import collections
 
@@ -12,6 +13,8 @@ from tensorflow.python.saved_model.model_utils.export_output import (  # noqa: F
 from tensorflow.python.saved_model.model_utils.export_utils import (
     SINGLE_FEATURE_DEFAULT_NAME, SINGLE_LABEL_DEFAULT_NAME, SINGLE_RECEIVER_DEFAULT_NAME)
 
+from tf1_graphs.estimator.estimator import features_and_labels
+
 _v1 = _tf.compat.v1
 _DEFAULT_NAMES = {"feature": SINGLE_FEATURE_DEFAULT_NAME, "label": SINGLE_LABEL_DEFAULT_NAME,
                   "receiver_tensor": SINGLE_RECEIVER_DEFAULT_NAME,
@@ -19,9 +22,17 @@ _DEFAULT_NAMES = {"feature": SINGLE_FEATURE_DEFAULT_NAME, "label": SINGLE_LABEL_
 
 
 def _check_tensor(tensor, name, label):
-    if not isinstance(tensor, (_tf.Tensor, _tf.SparseTensor)):
-        named = f" {name}" if name else ""
-        raise ValueError(f"{label}{named} must be a Tensor or SparseTensor.")
+    """A Tensor or SparseTensor, or (as TF 1.15 allowed) an object wrapping one in `.tensor` that converts."""
+    if isinstance(tensor, (_tf.Tensor, _tf.SparseTensor)):
+        return
+    if hasattr(tensor, "tensor"):
+        try:
+            _tf.convert_to_tensor(tensor)
+            return
+        except TypeError:
+            pass
+    named = f" {name}" if name else ""
+    raise ValueError(f"{label}{named} must be a Tensor or SparseTensor.")
 
 
 def _wrapped_and_checked(tensors, label, allow_int_keys=False):
@@ -95,3 +106,44 @@ def build_raw_serving_input_receiver_fn(features, default_batch_size=None):
 
     return serving_input_receiver_fn
 
+
+
+class SupervisedInputReceiver(collections.namedtuple(
+        "SupervisedInputReceiver", ["features", "labels", "receiver_tensors"])):
+    """Features and labels fed to a TRAIN or EVAL graph exported beside the serving one."""
+
+    def __new__(cls, features, labels, receiver_tensors):
+        _wrapped_and_checked(features, "feature", allow_int_keys=True)
+        _wrapped_and_checked(labels, "label", allow_int_keys=True)
+        receiver_tensors = _wrapped_and_checked(receiver_tensors, "receiver_tensor")
+        return super().__new__(cls, features=features, labels=labels, receiver_tensors=receiver_tensors)
+
+
+def build_raw_supervised_input_receiver_fn(features, labels, default_batch_size=None):
+    """A receiver fn fed features and labels as the model_fn takes them (tensors or dicts), by placeholders."""
+    feature_keys = features.keys() if isinstance(features, dict) else [SINGLE_RECEIVER_DEFAULT_NAME]
+    label_keys = labels.keys() if isinstance(labels, dict) else [SINGLE_LABEL_DEFAULT_NAME]
+    overlap = set(feature_keys) & set(label_keys)
+    if overlap:
+        raise ValueError(f"Features and labels must have distinct keys. Found overlapping keys: {overlap}")
+
+    def placeholders(tensors, single_name):
+        if isinstance(tensors, dict):
+            made = {name: _placeholder_like(t, default_batch_size) for name, t in tensors.items()}
+            return made, made
+        made = _placeholder_like(tensors, default_batch_size)
+        return made, {single_name: made}
+
+    def supervised_input_receiver_fn():
+        features_in, receiver_features = placeholders(features, SINGLE_RECEIVER_DEFAULT_NAME)
+        labels_in, receiver_labels = placeholders(labels, SINGLE_LABEL_DEFAULT_NAME)
+        return SupervisedInputReceiver(features_in, labels_in, dict(receiver_features, **receiver_labels))
+
+    return supervised_input_receiver_fn
+
+
+def build_supervised_input_receiver_fn_from_input_fn(input_fn, **input_fn_args):
+    """The supervised receiver fn whose placeholders match what `input_fn` returns (called in a scratch graph)."""
+    with _tf.Graph().as_default():
+        features, labels, _ = features_and_labels(input_fn(**input_fn_args))
+    return build_raw_supervised_input_receiver_fn(features, labels)

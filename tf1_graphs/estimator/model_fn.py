@@ -8,7 +8,7 @@ did, on construction, so a `model_fn` that forgets its `train_op` fails where it
 import collections
 
 import tensorflow as _tf
-from tensorflow.python.saved_model.model_utils import export_utils as _export_utils
+from tensorflow.python.saved_model.model_utils.export_output import ExportOutput, PredictOutput
 from tensorflow.python.saved_model.model_utils.mode_keys import EstimatorModeKeys as ModeKeys
 
 _v1 = _tf.compat.v1
@@ -80,6 +80,23 @@ def _checked_predictions(predictions, mode):
     return predictions
 
 
+def _checked_export_outputs(export_outputs, predictions):
+    """The serving signatures: a PredictOutput of the predictions if none, one always the default."""
+    default_key = _tf.saved_model.DEFAULT_SERVING_SIGNATURE_DEF_KEY
+    if export_outputs is None:
+        export_outputs = {default_key: PredictOutput(predictions)}
+    if not isinstance(export_outputs, dict):
+        raise TypeError(f"export_outputs must be dict, given: {export_outputs}")
+    if not all(isinstance(output, ExportOutput) for output in export_outputs.values()):
+        raise TypeError(f"Values in export_outputs must be ExportOutput objects. Given: {export_outputs}")
+    if len(export_outputs) == 1 and default_key not in export_outputs:
+        export_outputs[default_key] = next(iter(export_outputs.values()))
+    if len(export_outputs) > 1 and default_key not in export_outputs:
+        raise ValueError("Multiple export_outputs were provided, but none of them is specified as the default.  Do "
+                         "this by naming one of them with signature_constants.DEFAULT_SERVING_SIGNATURE_DEF_KEY.")
+    return export_outputs
+
+
 def _checked_hooks(hooks):
     hooks = tuple(hooks or [])
     for hook in hooks:
@@ -129,7 +146,7 @@ class EstimatorSpec(collections.namedtuple("EstimatorSpec", [
         loss = _checked_loss(loss, mode)
         predictions = _checked_predictions(predictions, mode)
         if mode == ModeKeys.PREDICT:  # a default PredictOutput when the model_fn gives none
-            export_outputs = _export_utils.get_export_outputs(export_outputs, predictions)
+            export_outputs = _checked_export_outputs(export_outputs, predictions)
         training_hooks = _checked_hooks(training_hooks)
         evaluation_hooks = _checked_hooks(evaluation_hooks)
         prediction_hooks = _checked_hooks(prediction_hooks)

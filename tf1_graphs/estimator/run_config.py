@@ -94,6 +94,8 @@ class RunConfig:
                 raise EstimatorNotProvided(f"tf.estimator.RunConfig({name}=...) is not provided by tf1_graphs "
                                            "(distribution strategies; local runs only)")
         tf_config = json.loads(os.environ.get("TF_CONFIG", "{}"))
+        if tf_config:
+            _v1.logging.info("TF_CONFIG environment variable: %s", tf_config)
         if tf_config.get("cluster"):
             raise EstimatorNotProvided("a TF_CONFIG cluster (distributed tf.estimator) is not provided by tf1_graphs")
         if model_dir is not None:
@@ -107,14 +109,24 @@ class RunConfig:
             protocol=protocol, eval_distribute=None, experimental_distribute=None,
             experimental_max_worker_delay_secs=experimental_max_worker_delay_secs,
             session_creation_timeout_secs=session_creation_timeout_secs)
-        # one process: TF 1.15's values with no cluster in TF_CONFIG
-        self._service = None
+        self._init_local_setting(tf_config)
+
+    def _init_local_setting(self, tf_config):
+        """TF 1.15's properties with no cluster: one chief worker, masters from TF_CONFIG if given."""
+        self._service = tf_config.get("service")
+        if self._service is not None and not isinstance(self._service, dict):
+            raise TypeError(f'If "service" is set in TF_CONFIG, it must be a dict. Given {type(self._service)}')
         self._cluster_spec = _tf.train.ClusterSpec({})
-        self._task_type = TaskType.WORKER
-        self._task_id = 0
+        task = tf_config.get("task", {})
+        self._task_type = task.get("type", TaskType.WORKER)
+        self._task_id = int(task.get("index", 0))
         self._global_id_in_cluster = 0
-        self._master = ""
-        self._evaluation_master = ""
+        if self._task_type != TaskType.WORKER:
+            raise ValueError('If "cluster" is not set in TF_CONFIG, task type must be WORKER.')
+        if self._task_id != 0:
+            raise ValueError('If "cluster" is not set in TF_CONFIG, task index must be 0.')
+        self._master = tf_config.get("session_master", "")
+        self._evaluation_master = tf_config.get("eval_session_master", "")
         self._is_chief = True
         self._num_ps_replicas = 0
         self._num_worker_replicas = 1

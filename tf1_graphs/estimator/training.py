@@ -11,6 +11,7 @@ import os
 import time
 
 import tensorflow as _tf
+from tensorflow.python.util.compat import as_str_any
 
 from tf1_graphs.estimator.estimator import Estimator
 from tf1_graphs.estimator.exporter import Exporter
@@ -106,9 +107,16 @@ class _Evaluator:
         metrics = self._estimator.evaluate(input_fn=self._eval_spec.input_fn, steps=self._eval_spec.steps,
                                            name=self._eval_spec.name, checkpoint_path=checkpoint,
                                            hooks=self._eval_spec.hooks)
+        if not metrics:
+            raise ValueError("Internal error: `Estimator.evaluate` should never return empty metrics.")
+        if not isinstance(metrics, dict):
+            raise TypeError(f"`Estimator.evaluate` should return dict. Given {type(metrics)}.")
+        if _v1.GraphKeys.GLOBAL_STEP not in metrics:
+            raise ValueError(f"Internal error: `Estimator.evaluate` result should have `global_step` in result. "
+                             f"Given {metrics}")
         is_final = bool(self._max_training_steps) and (
             metrics[_v1.GraphKeys.GLOBAL_STEP] >= self._max_training_steps)
-        export_base = os.path.join(self._estimator.model_dir, "export")
+        export_base = os.path.join(as_str_any(self._estimator.model_dir), "export")
         exports = [exporter.export(estimator=self._estimator, export_path=os.path.join(export_base, exporter.name),
                                    checkpoint_path=checkpoint, eval_result=metrics, is_the_final_export=is_final)
                    for exporter in self._eval_spec.exporters]
