@@ -67,7 +67,10 @@ def _model_dir_from(tf_config, model_dir):
         raise ValueError("model_dir in TF_CONFIG should be non-empty.")
     if configured and model_dir and configured != model_dir:
         raise ValueError("`model_dir` provided in RunConfig construct, if set, must have the same value as "
-                         f"the model_dir in TF_CONFIG. model_dir: {model_dir}\nTF_CONFIG[\"model_dir\"]: {configured}.\n")
+                         f"the model_dir in TF_CONFIG. model_dir: {model_dir}\n"
+                         f"TF_CONFIG[\"model_dir\"]: {configured}.\n")
+    if configured:
+        _v1.logging.info("Using model_dir in TF_CONFIG: %s", configured)
     return model_dir or configured
 
 

@@ -50,7 +50,8 @@ def _checked_exporters(exporters):
         if not isinstance(name, str):
             raise ValueError(f"An Exporter must have a string name. Given: {type(name)}")
     if len(set(names)) != len(names):
-        raise ValueError(f"`exporters` must have unique names. Such a name cannot be `None`. All exporter names: {names}")
+        raise ValueError("`exporters` must have unique names. Such a name cannot be `None`. "
+                         f"All exporter names: {names}")
     return tuple(exporters)
 
 
