@@ -9,6 +9,8 @@ this function also seeds Python and NumPy, which the recipes use for data and sh
 import contextlib
 import random
 
+from tf1_graphs import _runtime  # noqa: F401  (first: TensorFlow loads in graph mode, quietly)
+
 import numpy as np
 import tensorflow as tf
 
