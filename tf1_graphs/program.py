@@ -33,6 +33,11 @@ SEED_RANGE = range(2 ** 32)  # what NumPy's legacy seeding accepts
 _HELP_END = """\
 Options go before the program; everything after it is the program's own.
 
+Exit status: the program's own (its sys.exit; 1 for an uncaught exception, with the
+traceback python shows; a Ctrl-C ends it by SIGINT, as python does).  2, with one line: a
+bad command line, a TF 1.15 piece tf1_graphs does not provide, missing MNIST files, or a
+--plots folder that cannot be written.
+
 --seed N seeds Python's random, NumPy, the default graph and every tf.Graph() the program
 creates (graph-level seed N), so two runs print the same numbers.  What stays
 nondeterministic: ops whose result depends on thread timing, notably a DropoutWrapper
@@ -199,41 +204,43 @@ def _where(error, tree):
     return location
 
 
-def _runner_frames_dropped(tb, runner_files):
-    """The traceback `tb` relinked without the frames of `runner_files` (the runner's import hook)."""
-    kept = [entry for entry in _entries(tb) if entry.tb_frame.f_code.co_filename not in runner_files]
-    for entry, following in zip(kept, kept[1:] + [None]):
-        entry.tb_next = following
-    return kept[0] if kept else None
-
-
 def _entries(tb):
     while tb is not None:
         yield tb
         tb = tb.tb_next
 
 
-def _report_as_python_would(program_code):
+def _linked(entries):
+    """The traceback made of `entries`, in their order."""
+    for entry, following in zip(entries, entries[1:] + [None]):
+        entry.tb_next = following
+    return entries[0] if entries else None
+
+
+def _report_as_python_would(program_code, as_module):
     """From now on, Python reports an uncaught exception as it would for `python PROGRAM.py`.
 
     Python reports it through `sys.excepthook`: the wrapped hook shows the traceback from the
-    program's first frame (none for a SyntaxError in the program itself), without the
-    runner's frames, in it or in the exceptions it chains to.  The exception itself leaves
-    the runner, so Python ends the process its own way: exit status 1, or by SIGINT.
+    program's first frame (none for a SyntaxError in the program itself; after runpy's two
+    for `-m`, as `python -m` shows them), without the runner's frames, in it or in the
+    exceptions it chains to.  The exception itself leaves the runner, so Python ends the
+    process its own way: exit status 1, or by SIGINT.
     """
     runner_files = {__file__, program_imports.__file__}
     program_hook = sys.excepthook  # the program's own, if it set one
 
     def report(kind, error, tb):
-        while tb is not None and tb.tb_frame.f_code is not program_code:
-            tb = tb.tb_next
-        error.__traceback__ = tb
+        entries = list(_entries(tb))
+        first = next((n for n, entry in enumerate(entries) if entry.tb_frame.f_code is program_code), len(entries))
+        runpy = [entry for entry in entries[:first] if entry.tb_frame.f_code.co_filename == "<frozen runpy>"]
+        error.__traceback__ = _linked((runpy if as_module and first < len(entries) else []) + entries[first:])
         pending, seen = [error], set()
         while pending:  # the exception and those it chains to
             chained = pending.pop()
             if chained is not None and id(chained) not in seen:
                 seen.add(id(chained))
-                chained.__traceback__ = _runner_frames_dropped(chained.__traceback__, runner_files)
+                chained.__traceback__ = _linked([entry for entry in _entries(chained.__traceback__)
+                                                 if entry.tb_frame.f_code.co_filename not in runner_files])
                 pending += [chained.__cause__, chained.__context__]
         program_hook(kind, error, error.__traceback__)
 
@@ -288,6 +295,6 @@ def main(argv=None):
     except SystemExit:
         raise
     except BaseException:
-        _report_as_python_would(code)
+        _report_as_python_would(code, isinstance(program, _Module))
         raise
     return 0

@@ -63,6 +63,7 @@ SAME_AS_PYTHON = {  # case: (program arguments, the last line python prints on s
     "a library that is not installed": (["imports_missing_library.py"],
                                         "ModuleNotFoundError: No module named 'nosuch_library_for_tf1_graphs'"),
     "chained errors from a helper": (["chained.py", "learning_rate"], "SystemError: no setting 'learning_rate'"),
+    "a bug in a package run with -m": (["-m", "averages"], "ZeroDivisionError: division by zero"),
     "sys.exit with a status": (["exits.py", "3"], None),
     "sys.exit with a message": (["exits.py", "stopped early"], "stopped early"),
 }
