@@ -66,8 +66,8 @@ def _parser():
                     "tf1_graphs' TF 1.x; plt.show() saves the figures.",
         epilog=_HELP_END, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=_seed, metavar="N", help="seed Python, NumPy and every graph")
-    parser.add_argument("--plots", type=_plots_folder, default="tf1_plots", metavar="DIR",
-                        help="where plt.show() saves figures as numbered PNGs (default: %(default)s)")
+    parser.add_argument("--plots", type=_plots_folder, metavar="DIR",  # checked only when given
+                        help=f"where plt.show() saves figures as numbered PNGs (default: {headless_plots.folder})")
     return parser
 
 
@@ -277,7 +277,8 @@ def main(argv=None):
     program_imports.redirect_imports(tree)
     sys.path[0] = program.path0
     matplotlib.use("module://tf1_graphs.headless_plots")
-    headless_plots.folder = settings.plots
+    if settings.plots is not None:
+        headless_plots.folder = settings.plots
     if settings.seed is not None:
         seed_every_graph(settings.seed)
     sys.argv = [program.argv0, *program_args]

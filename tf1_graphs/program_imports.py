@@ -58,7 +58,7 @@ def _import_tensorflow(name, fromlist):
         if fromlist:
             builtins.__import__(module.__name__, None, None, fromlist, 0)  # the submodules it names
     else:
-        module = _tf1_module(name, parts)
+        module = _tf1_module(tf, name, parts)
         if module is None:
             imported = builtins.__import__(name, None, None, fromlist, 0)
             return imported if fromlist else tf
@@ -70,11 +70,11 @@ def _import_tensorflow(name, fromlist):
     return module
 
 
-def _tf1_module(name, parts):
-    """`tf1_graphs.tf.<parts>`; None for TensorFlow's own modules (not under a TF 1.x name)."""
+def _tf1_module(tf, name, parts):
+    """`tf.<parts>`; None for TensorFlow's own modules (not under a TF 1.x name)."""
     if parts[:1] and parts[0] in _TENSORFLOWS_OWN:
         return None
-    found = _tf1()
+    found = tf
     for depth, part in enumerate(parts):
         try:
             found = getattr(found, part)
