@@ -9,6 +9,7 @@ loads with the first use of `tf` (or of the seeding helpers, or any module that 
 so `python -m tf1_graphs PROGRAM.py` starts in a fraction of a second and a program that
 never imports TensorFlow runs without it.
 """
+import importlib
 import os
 import sys
 
@@ -24,14 +25,16 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 __all__ = ["tf", "seed_everything", "seeded_graph"]
 
 
+_LOADED_ON_FIRST_USE = {"tf": "tf1_graphs.namespace", "seed_everything": "tf1_graphs.seeding",
+                        "seeded_graph": "tf1_graphs.seeding"}
+
+
 def __getattr__(name):
     """`tf`, `seed_everything`, `seeded_graph`: loaded, with TensorFlow, on first use."""
-    if name == "tf":
-        from tf1_graphs.namespace import tf as found
-    elif name in ("seed_everything", "seeded_graph"):
-        from tf1_graphs import seeding
-        found = getattr(seeding, name)
-    else:
+    if name not in _LOADED_ON_FIRST_USE:
         raise AttributeError(f"module 'tf1_graphs' has no attribute {name!r}")
+    import tf1_graphs._runtime  # noqa: F401  (TensorFlow in graph mode, quietly, before either)
+
+    found = getattr(importlib.import_module(_LOADED_ON_FIRST_USE[name]), name)
     globals()[name] = found
     return found

@@ -15,8 +15,6 @@ v2 behaviour off, which makes the graph seed govern those initializers again (te
 import contextlib
 import random
 
-from tf1_graphs import _runtime  # noqa: F401  (first: TensorFlow loads in graph mode, quietly)
-
 import numpy as np
 import tensorflow as tf
 from tensorflow.python.eager import context
