@@ -17,7 +17,7 @@ import types
 
 import tensorflow as tf
 
-OUT = os.path.join("tf1_graphs", "tf115_names.json")
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tf1_graphs", "tf115_names.json")
 DROPPED_IN_TF2 = ("contrib", "estimator")
 
 
@@ -56,7 +56,7 @@ def main():
     lines = [f"  {json.dumps(path)}: {json.dumps(listed)}" for path, listed in names.items()]
     with open(OUT, "w") as out:
         out.write("{\n" + ",\n".join(lines) + "\n}\n")
-    print(f"{OUT}: {len(names)} modules, {sum(map(len, names.values()))} names, TF {tf.__version__}")
+    print(f"{os.path.relpath(OUT)}: {len(names)} modules, {sum(map(len, names.values()))} names, TF {tf.__version__}")
 
 
 if __name__ == "__main__":
