@@ -1,9 +1,8 @@
 """Put TensorFlow into TF 1.x graph mode before anything else touches it.
 
-The legacy `nn.rnn_cell` classes and `layers` functions only exist with tf-keras, and
-TensorFlow picks its Keras once, at first import, from TF_USE_LEGACY_KERAS.  So the
-variable must be set before `import tensorflow`, and a TensorFlow already loaded the
-Keras 3 way cannot be repaired afterwards: we refuse it with a message that says why.
+The modules of tf1_graphs that use TensorFlow import this one first.  The Keras choice
+(TF_USE_LEGACY_KERAS, and the refusal of a TensorFlow already bound to Keras 3) is made
+earlier, by `import tf1_graphs` itself, which loads no TensorFlow.
 
 TensorFlow's native start-up notes (oneDNN on, no CUDA driver found) bypass
 TF_CPP_MIN_LOG_LEVEL in 2.21 and would open every recipe's output; they are dropped while
@@ -13,15 +12,6 @@ import contextlib
 import os
 import sys
 import warnings
-
-if "tensorflow" in sys.modules and os.environ.get("TF_USE_LEGACY_KERAS") != "1":
-    raise ImportError(
-        "tf1_graphs: TensorFlow was imported before tf1_graphs without TF_USE_LEGACY_KERAS=1, "
-        "so it is bound to Keras 3, which refuses tf.compat.v1.nn.rnn_cell and tf.compat.v1.layers. "
-        "Import tf1_graphs before tensorflow, or run with TF_USE_LEGACY_KERAS=1 in the environment."
-    )
-os.environ["TF_USE_LEGACY_KERAS"] = "1"
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 @contextlib.contextmanager

@@ -6,22 +6,32 @@ without arguments, saves every open figure as the next numbered PNG in `folder`,
 path and closes the figure; `fig.show()` saves that figure and leaves it open, as a window
 would stay; `savefig` is Agg's, unchanged.  With no display no click or key can come, so
 waiting for one (`plt.waitforbuttonpress()`, `ginput`) returns at once instead of forever.
+A figure that cannot be saved there is `PlotsNotSaved`: the runner's one line, exit status 2.
 """
 import os
 
 from matplotlib.backend_bases import FigureManagerBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+from tf1_graphs.refusals import Refusal
+
 folder = "tf1_plots"
 _saved = 0
+
+
+class PlotsNotSaved(Refusal):
+    """The folder of `--plots` cannot be made or written: the runner's setting, not the program's bug."""
 
 
 def _save(figure):
     global _saved
     _saved += 1
-    os.makedirs(folder, exist_ok=True)
     path = os.path.join(folder, f"figure-{_saved:03d}.png")
-    figure.savefig(path)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        figure.savefig(path)
+    except OSError as error:
+        raise PlotsNotSaved(f"plt.show() cannot save {path} (--plots {folder}): {error.strerror or error}") from None
     print(f"plot saved: {path}", flush=True)
 
 

@@ -4,9 +4,15 @@ The program runs as `python PROGRAM.py ARGS` (or `python -m MODULE ARGS`) would:
 `sys.argv`, `__name__ == "__main__"`, `sys.path[0]`, working directory and exit status, so
 `tf.app.run()` and its flags work.  The differences: TensorFlow is TF 1.x in the program's
 own folder tree (`program_imports`), `plt.show()` saves PNGs (`headless_plots`), and
-`--seed` seeds Python, NumPy and every graph.  A missing TF 1.x piece or missing data ends
-the run with one line naming the program's file and line, exit status 2, as does a bad
-command line; the program's own errors keep their traceback and exit status.
+`--seed` seeds Python, NumPy and every graph.
+
+The promises about failures: a bad command line is one line, exit status 2; so is a
+`Refusal` (a TF 1.x piece tf1_graphs lacks, missing MNIST files, a `--plots` folder that
+cannot be written), naming the program's file and line.  Everything else the program raises
+leaves as it would leave `python PROGRAM.py`: the same traceback, from the program's first
+frame, with no frame of the runner, and the same exit status (1; `sys.exit`'s own; a
+Ctrl-C's KeyboardInterrupt ends the process by SIGINT, as Python does).  The runner loads
+TensorFlow only with `--seed` or the program's first `import tensorflow`.
 """
 import argparse
 import functools
@@ -19,17 +25,18 @@ import types
 import matplotlib
 
 from tf1_graphs import against_tf115, headless_plots, program_imports
-from tf1_graphs.contrib import ContribNotProvided
-from tf1_graphs.examples.tutorials.mnist.input_data import MissingDataFiles
-from tf1_graphs.namespace import tf
-from tf1_graphs.seeding import seed_everything
+from tf1_graphs.refusals import Refusal
 
 EXIT_USAGE = 2
-EXIT_PROGRAM_ERROR = 1  # what Python itself returns for an uncaught exception
-ONE_LINE_ERRORS = (ContribNotProvided, MissingDataFiles)  # not the program's bug: what it asked for is not here
+SEED_RANGE = range(2 ** 32)  # what NumPy's legacy seeding accepts
 
 _HELP_END = """\
 Options go before the program; everything after it is the program's own.
+
+Exit status: the program's own (its sys.exit; 1 for an uncaught exception, with the
+traceback python shows; a Ctrl-C ends it by SIGINT, as python does).  2, with one line: a
+bad command line, a TF 1.15 piece tf1_graphs does not provide, missing MNIST files, or a
+--plots folder that cannot be written.
 
 --seed N seeds Python's random, NumPy, the default graph and every tf.Graph() the program
 creates (graph-level seed N), so two runs print the same numbers.  What stays
@@ -69,13 +76,36 @@ def _parser():
                     "(and tensorflow.contrib..., tensorflow.examples.tutorials.mnist) gives\n"
                     "tf1_graphs' TF 1.x; plt.show() saves the figures.",
         epilog=_HELP_END, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seed", type=int, metavar="N", help="seed Python, NumPy and every graph")
-    parser.add_argument("--plots", default="tf1_plots", metavar="DIR",
-                        help="where plt.show() saves figures as numbered PNGs (default: %(default)s)")
+    parser.add_argument("--seed", type=_seed, metavar="N", help="seed Python, NumPy and every graph")
+    parser.add_argument("--plots", type=_plots_folder, metavar="DIR",  # checked only when given
+                        help=f"where plt.show() saves figures as numbered PNGs (default: {headless_plots.folder})")
     parser.add_argument("--against-tf115", action="store_true",
                         help="run it here and under TensorFlow 1.15.5, and compare the printed numbers (below)")
     parser.add_argument("--ignore", metavar="REGEX", help="with --against-tf115: text not to compare (timings)")
     return parser
+
+
+def _seed(text):
+    try:
+        seed = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
+    if seed not in SEED_RANGE:
+        raise argparse.ArgumentTypeError(f"{text} is not a seed: one from 0 to 2**32 - 1")
+    return seed
+
+
+def _plots_folder(path):
+    """`path`, if nothing on the way to it is a file; made only when a figure is saved.
+
+    What only making it can tell (no permission, a read-only disk) is `PlotsNotSaved` then.
+    """
+    on_the_way = os.path.abspath(path)
+    while not os.path.exists(on_the_way):
+        on_the_way = os.path.dirname(on_the_way)
+    if not os.path.isdir(on_the_way):
+        raise argparse.ArgumentTypeError(f"cannot make folder {path!r}: {on_the_way!r} is a file")
+    return path
 
 
 _VALUE_OPTIONS = ("--seed", "--plots", "--ignore")
@@ -91,6 +121,8 @@ def split_command_line(argv):
 
 def seed_every_graph(seed):
     """`seed_everything` now, and graph seed `seed` for every `tf.Graph` created from now on."""
+    from tf1_graphs import seed_everything, tf  # TensorFlow loads here: a seeded run is a TensorFlow run
+
     seed_everything(seed)
     unseeded_init = tf.Graph.__init__
 
@@ -118,6 +150,8 @@ class _Script:
     """`python PROGRAM.py`: the program's folder is `sys.path[0]` and its tree."""
 
     def __init__(self, path):
+        if os.path.isdir(path):
+            raise UsageError(f"can't open file {path!r}: it is a directory (name the program's .py file)")
         if not os.path.isfile(path):
             raise UsageError(f"can't open file {path!r}: no such file")
         self.argv0 = path
@@ -184,12 +218,47 @@ def _where(error, tree):
     return location
 
 
-def _program_traceback(error, program_file):
-    """`error`'s traceback from the program's first frame on: what `python PROGRAM.py` shows."""
-    tb = error.__traceback__
-    while tb is not None and program_file and tb.tb_frame.f_code.co_filename != program_file:
+def _entries(tb):
+    while tb is not None:
+        yield tb
         tb = tb.tb_next
-    return tb or error.__traceback__
+
+
+def _linked(entries):
+    """The traceback made of `entries`, in their order."""
+    for entry, following in zip(entries, entries[1:] + [None]):
+        entry.tb_next = following
+    return entries[0] if entries else None
+
+
+def _report_as_python_would(program_code, as_module):
+    """From now on, Python reports an uncaught exception as it would for `python PROGRAM.py`.
+
+    Python reports it through `sys.excepthook`: the wrapped hook shows the traceback from the
+    program's first frame (none for a SyntaxError in the program itself; after runpy's two
+    for `-m`, as `python -m` shows them), without the runner's frames, in it or in the
+    exceptions it chains to.  The exception itself leaves the runner, so Python ends the
+    process its own way: exit status 1, or by SIGINT.
+    """
+    runner_files = {__file__, program_imports.__file__}
+    program_hook = sys.excepthook  # the program's own, if it set one
+
+    def report(kind, error, tb):
+        entries = list(_entries(tb))
+        first = next((n for n, entry in enumerate(entries) if entry.tb_frame.f_code is program_code), len(entries))
+        runpy = [entry for entry in entries[:first] if entry.tb_frame.f_code.co_filename == "<frozen runpy>"]
+        error.__traceback__ = _linked((runpy if as_module and first < len(entries) else []) + entries[first:])
+        pending, seen = [error], set()
+        while pending:  # the exception and those it chains to
+            chained = pending.pop()
+            if chained is not None and id(chained) not in seen:
+                seen.add(id(chained))
+                chained.__traceback__ = _linked([entry for entry in _entries(chained.__traceback__)
+                                                 if entry.tb_frame.f_code.co_filename not in runner_files])
+                pending += [chained.__cause__, chained.__context__]
+        program_hook(kind, error, error.__traceback__)
+
+    sys.excepthook = report
 
 
 def _command_line(argv):
@@ -209,36 +278,44 @@ def _refuse(error):
 
 
 def main(argv=None):
-    """Run the program the command line names; return its exit status (its own `sys.exit` passes through)."""
+    """Run the program the command line names; return 0, or 2 for a bad command line or a `Refusal`.
+
+    The program's own exits pass through: `sys.exit`, and any other exception, which leaves
+    this function to be reported as `python PROGRAM.py` would report it.
+    """
     try:
         argv = sys.argv[1:] if argv is None else argv
         settings, program, program_args = _command_line(argv)
     except UsageError as error:
         return _refuse(error)
     if settings.against_tf115:
-        return against_tf115.main(settings.seed, settings.plots, settings.ignore, split_command_line(argv)[1])
+        return against_tf115.main(settings.seed, settings.plots or headless_plots.folder, settings.ignore,
+                                  split_command_line(argv)[1])
     if settings.ignore is not None:
         return _refuse("--ignore goes with --against-tf115 (see --help)")
     tree = program_imports.ProgramTree(program.folder)
     program_imports.redirect_imports(tree)
     sys.path[0] = program.path0
     matplotlib.use("module://tf1_graphs.headless_plots")
-    headless_plots.folder = settings.plots
+    if settings.plots is not None:
+        headless_plots.folder = settings.plots
     if settings.seed is not None:
         seed_every_graph(settings.seed)
     sys.argv = [program.argv0, *program_args]
+    code = None
     try:
         code, module = program.load()
         sys.argv[0] = program.argv0
         exec(code, module.__dict__)
     except UsageError as error:
         return _refuse(error)
-    except ONE_LINE_ERRORS as error:
+    except Refusal as error:
         where = _where(error, tree)
         print(f"{where}: {error}" if where else str(error), file=sys.stderr)
         return EXIT_USAGE
-    except Exception as error:
-        trimmed = _program_traceback(error, program.file)
-        sys.excepthook(type(error), error.with_traceback(trimmed), trimmed)
-        return EXIT_PROGRAM_ERROR
+    except SystemExit:
+        raise
+    except BaseException:
+        _report_as_python_would(code, isinstance(program, _Module))
+        raise
     return 0

@@ -16,65 +16,86 @@ the copy of the builtins is taken once, so names added to `builtins` later are n
 What the program's `__import__` gives:
 - `tensorflow` (`import tensorflow as tf`, `import tensorflow`, any alias): `tf1_graphs.tf`;
 - `tensorflow.X.Y` (`contrib.rnn`, `contrib.layers`, `keras.layers`, ...): the attribute
-  path in `tf1_graphs.tf`, so a missing contrib piece fails by its TF 1.x name, and so does a
-  missing name in `from tensorflow.contrib.X import name` (checked here, before Python
-  would turn it into a vague "cannot import name");
+  path in `tf1_graphs.tf`;
 - `tensorflow.examples.*`: `tf1_graphs.examples.*` (the MNIST reader);
-- `tensorflow.python.*`, `tensorflow.core.*`, and any `tensorflow.X` that the TF 1.x
-  namespace lacks: TensorFlow's own modules.
+- `tensorflow.python.*`, `tensorflow.core.*`, and any `tensorflow.X` that TF 1.15's namespace
+  lacked: TensorFlow's own modules.
+A piece TF 1.15 had and tf1_graphs lacks, asked for by a module path or by `from ... import
+name`, is an `ImportNotProvided`: an ImportError, so `try: ... except ImportError:` still
+takes the program's fallback, and the runner's one line when nothing catches it.  A name TF
+1.15 never had is Python's own ImportError, worded as TF 1.15 words it.  TensorFlow itself
+loads on the program's first `import tensorflow`: a program that never imports it runs
+without it.
 """
 import builtins
 import importlib
 import importlib.machinery
+import importlib.util
 import os
 import site
 import sys
 import sysconfig
+import types
 
-import tensorflow as _tf2
-import tf_keras as _tf_keras
-
-import tf1_graphs
-from tf1_graphs.contrib import ContribNotProvided
-from tf1_graphs.namespace import tf
+from tf1_graphs.refusals import ImportNotProvided, NotProvided
 
 _TENSORFLOWS_OWN = ("python", "core")  # internals programs import directly (ops, protos)
 
 
+def _tf1():
+    """`tf1_graphs.tf`, loaded (with TensorFlow) by the program's first `import tensorflow`."""
+    from tf1_graphs.namespace import tf
+
+    return tf
+
+
 def _import_tensorflow(name, fromlist):
+    tf = _tf1()
     parts = name.split(".")[1:]
     if parts[:1] == ["examples"]:
         module = importlib.import_module("tf1_graphs." + ".".join(parts))
         tf.examples = sys.modules["tf1_graphs.examples"]  # as importing a submodule binds it on its parent
-    elif parts[:1] and parts[0] in _TENSORFLOWS_OWN:
-        return builtins.__import__(name, None, None, fromlist, 0)
+        if fromlist:
+            builtins.__import__(module.__name__, None, None, fromlist, 0)  # the submodules it names
     else:
-        module = _tf1_attribute(parts)
+        module = _tf1_module(tf, name, parts)
         if module is None:
-            module = importlib.import_module(name)
+            imported = builtins.__import__(name, None, None, fromlist, 0)
+            return imported if fromlist else tf
     if not fromlist:
         return tf
     for item in fromlist:
-        try:
-            getattr(module, item)
-        except ContribNotProvided:
-            raise
-        except AttributeError:
-            pass  # a submodule not imported yet, or a real miss: Python's own handling decides
+        if item != "*":
+            _check_importable(module, name, item)
     return module
 
 
-def _tf1_attribute(parts):
-    """`tf1_graphs.tf.<parts>`; None when the TF 1.x namespace lacks it (contrib misses raise)."""
-    found = tf
-    try:
-        for part in parts:
-            found = getattr(found, part)
-    except ContribNotProvided:
-        raise
-    except AttributeError:
+def _tf1_module(tf, name, parts):
+    """`tf.<parts>`; None for TensorFlow's own modules (not under a TF 1.x name)."""
+    if parts[:1] and parts[0] in _TENSORFLOWS_OWN:
         return None
+    found = tf
+    for depth, part in enumerate(parts):
+        try:
+            found = getattr(found, part)
+        except NotProvided as refusal:
+            raise ImportNotProvided(str(refusal), name=name) from None
+        except AttributeError:
+            if depth == 0:
+                return None  # no TF 1.x name: TensorFlow's own module, or its ModuleNotFoundError
+            missing = ".".join(["tensorflow", *parts[:depth + 1]])
+            raise ModuleNotFoundError(f"No module named {missing!r}", name=missing) from None
     return found
+
+
+def _check_importable(module, name, item):
+    """`from <name> import <item>`: refused by name if TF 1.15 had it, else Python's own ImportError."""
+    try:
+        getattr(module, item)
+    except NotProvided as refusal:
+        raise ImportNotProvided(str(refusal), name=name) from None
+    except AttributeError:
+        raise ImportError(f"cannot import name {item!r} from {name!r} (unknown location)", name=name) from None
 
 
 def _tf1_import(name, globals=None, locals=None, fromlist=(), level=0):
@@ -85,6 +106,12 @@ def _tf1_import(name, globals=None, locals=None, fromlist=(), level=0):
 
 TF1_BUILTINS = dict(vars(builtins), __import__=_tf1_import)
 """The builtins a program's modules run with: Python's own, but for `__import__`."""
+
+
+def _package_folder(name):
+    """Where package `name` lies, found without importing it (TensorFlow takes seconds to load)."""
+    spec = importlib.util.find_spec(name)
+    return list(spec.submodule_search_locations)[0]
 
 
 def _is_within(path, folder):
@@ -103,21 +130,28 @@ class ProgramTree:
         paths = sysconfig.get_paths()
         libraries = [paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")]
         libraries += site.getsitepackages() + [site.getusersitepackages()]
-        libraries += [os.path.dirname(package.__file__) for package in (_tf2, _tf_keras, tf1_graphs)]
+        libraries += [_package_folder(name) for name in ("tensorflow", "tf_keras", "tf1_graphs")]
         self.excluded = sorted({os.path.realpath(folder) for folder in libraries
                                 if not _is_within(self.root, os.path.realpath(folder))})
 
     def __contains__(self, filename):
+        if filename.startswith("<"):  # "<frozen importlib._bootstrap>", "<string>": no file
+            return False
         path = os.path.realpath(filename)
         return _is_within(path, self.root) and not any(_is_within(path, folder) for folder in self.excluded)
 
 
 class _ProgramLoader(importlib.machinery.SourceFileLoader):
-    """Python's own source loader, but the module's code runs with `TF1_BUILTINS`."""
+    """Python's own source loader, but the module's code runs with `TF1_BUILTINS`.
 
-    def exec_module(self, module):
+    The module gets them when it is made, so Python's own `exec_module` runs it: no frame of
+    ours stands in the program's tracebacks, and Python trims its import machinery from them.
+    """
+
+    def create_module(self, spec):
+        module = types.ModuleType(spec.name)
         module.__builtins__ = TF1_BUILTINS
-        super().exec_module(module)
+        return module
 
 
 class _ProgramFinder:

@@ -177,8 +177,9 @@ def load_corpus(corpus_path=None, folder=None, fetchers=FETCHERS, log=print):
         try:
             write_cache(path, text)
             log(f"cached the corpus in {path}")
-        except WriteError as error:  # the download is good: use it, and fetch it again next time
-            log(f"{error}: the corpus is used but not cached")
+        except (WriteError, OSError) as error:  # the download is good: use it, and fetch it again next time
+            reason = error if isinstance(error, WriteError) else f"cannot write {path}: {error.strerror or error}"
+            log(f"{reason}: the corpus is used but not cached")
         return Corpus(text, fetcher.name, fetcher.header_chars)
     gutenberg = os.path.join(folder, FETCHERS[-1].cache_file)
     raise UserError("no Shakespeare corpus: " + "; ".join(failures) +
@@ -254,6 +255,8 @@ class Dataset:
 def prepare_data(corpus, config):
     """Clean, slice (quick mode), build the vocabulary and cut batches, as the original did."""
     all_words = clean_words(corpus)
+    if not all_words:
+        raise UserError(f"the corpus ({corpus.source}) is empty: it has no words to train on")
     words = all_words[:config.corpus_words] if config.corpus_words else all_words
     ix2vocab, vocab2ix = build_vocab(words, config.min_word_freq)
     if len(ix2vocab) == 1:  # only 'unknown': every target would be index 0, nothing to learn

@@ -208,6 +208,18 @@ def test_a_corpus_download_is_used_when_the_cache_cannot_be_written(tmp_path):
     assert any("not cached" in line and str(blocker) in line for line in logged)
 
 
+def test_a_corpus_download_is_used_when_the_cache_folder_cannot_be_made(tmp_path):
+    unmakeable = "/proc/tf1_graphs_cache"  # no folder can be made in /proc, not even by root
+    if not os.path.isdir("/proc/self"):
+        pytest.skip("needs /proc")
+    logged = []
+    fetched = data.Fetcher("pypi", "corpus.txt", 0, lambda log: "the downloaded words")
+    corpus = data.load_corpus(folder=unmakeable, fetchers=[fetched], log=logged.append)
+    assert corpus.text == "the downloaded words"
+    assert logged == [f"cannot write {unmakeable}/corpus.txt: No such file or directory: "
+                      "the corpus is used but not cached"]
+
+
 # --- 3. a claims.json the report cannot read
 
 
@@ -267,6 +279,12 @@ def test_a_cached_corpus_that_is_not_utf8_is_ignored_and_the_failure_says_what_t
     assert any("not UTF-8" in line for line in logged)
     message = str(error.value)
     assert f"as {path} " in message and f"in {path}.sha256" in message and "UTF-8" in message
+
+
+@pytest.mark.parametrize("text", ["", "\n \n", "... ,;"])
+def test_an_empty_corpus_is_refused_as_empty(text):
+    with pytest.raises(UserError, match=r"^the corpus \(file empty.txt\) is empty: it has no words"):
+        data.prepare_data(data.Corpus(text, "file empty.txt"), shakespeare.TestConfig())
 
 
 def test_a_corpus_of_only_rare_words_is_refused():

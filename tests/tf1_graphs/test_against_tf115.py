@@ -214,7 +214,7 @@ def test_a_made_venv_is_renamed_into_place_and_used_from_then_on(no_python37, mo
 @pytest.mark.parametrize("argv, says", [
     (["--against-tf115", "--ignore", "(", "prog.py"], "--ignore '(' is not a regular expression"),
     (["--ignore", "Time", "prog.py"], "--ignore goes with --against-tf115"),
-    (["--against-tf115", "--plots", "prog.py/plots", "prog.py"], "--plots prog.py/plots: cannot make that folder"),
+    (["--against-tf115", "--plots", "prog.py/plots", "prog.py"], "cannot make folder 'prog.py/plots'"),
 ])
 def test_bad_options_are_one_line(argv, says, capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("TF1_GRAPHS_TF115_PYTHON", sys.executable)  # never a venv made by a test

@@ -74,6 +74,17 @@ def test_missing_files_name_all_four_and_the_folder(tmp_path):
     assert not (tmp_path / "MNIST_data").exists()  # nothing created, nothing downloaded
 
 
+def test_one_missing_file_is_named_alone(mnist):
+    folder, _ = mnist
+    (folder / TRAIN_LABELS).unlink()
+    with pytest.raises(input_data.MissingDataFiles) as caught:
+        input_data.read_data_sets(str(folder))
+    message = str(caught.value)
+    assert f"{TRAIN_LABELS} is not in {folder}" in message
+    # the twin: the three files that are there go unnamed
+    assert not any(name in message for name in input_data.FILES if name != TRAIN_LABELS)
+
+
 def test_bad_magic_and_bad_validation_size_are_refused(mnist):
     folder, arrays = mnist
     with pytest.raises(ValueError, match="Validation size should be between 0 and 12. Received: 13."):

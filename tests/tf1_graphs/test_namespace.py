@@ -7,6 +7,7 @@ import pytest
 
 from tf1_graphs import tf
 from tf1_graphs.contrib import ContribNotProvided
+from tf1_graphs.refusals import NotProvided, tf115_names
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -38,8 +39,22 @@ def test_unknown_contrib_module_is_named_in_the_error(name):
 
 
 def test_unknown_top_level_name_is_an_attribute_error():
-    with pytest.raises(AttributeError, match="no_such_op"):
+    with pytest.raises(AttributeError, match="^module 'tensorflow' has no attribute 'no_such_op'$") as raised:
         tf.no_such_op
+    assert not isinstance(raised.value, NotProvided)  # TF 1.15 never had it: not ours to refuse
+
+
+def test_every_tf115_top_level_name_is_there_or_refused_by_name():
+    """TF 1.15's 632 top-level names (recorded from 1.15.5): all but estimator and pywrap_tensorflow are here."""
+    refused = []
+    for name in sorted(tf115_names("tf")):
+        try:
+            getattr(tf, name)
+        except NotProvided as refusal:
+            assert str(refusal).startswith(f"tf.{name} is not provided by tf1_graphs")
+            refused.append(name)
+    assert len(tf115_names("tf")) == 632 and set(refused) <= {"estimator", "pywrap_tensorflow"}
+    assert "pywrap_tensorflow" in refused  # the twin: a dropped name does not pass for a present one
 
 
 def _python(code, **env):

@@ -5,6 +5,7 @@ interpreter, `sys.argv`, `__main__`, exit status), each once, several checks per
 The command line, the import forms and the program tree are also checked in-process.
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import tf1_graphs
 from mnist_files import write_mnist
 from tf1_graphs import program, program_imports
 from tf1_graphs.contrib import ContribNotProvided
+from tf1_graphs.refusals import NotProvided
 
 REPO = Path(__file__).resolve().parents[2]
 PROGRAMS = Path(__file__).resolve().parent / "programs"
@@ -103,13 +105,13 @@ def test_show_saves_every_open_figure_and_savefig_still_works(mnist_run, program
 
 # --- the one-line errors, and the program's own ---
 
-def test_missing_contrib_member_names_the_program_line_under_dash_m(programs):
+def test_missing_contrib_member_imported_by_a_module_names_its_line_under_dash_m(programs):
     package = programs / "translate_pkg"
     result = run(["-m", "translate.train", "--beam", "2"], package, programs)
     assert result.returncode == 2
-    line = line_of(package / "translate" / "model.py", "NoSuchCell  # the missing piece")
+    line = line_of(package / "translate" / "model.py", "(the missing piece)")
     assert result.stderr.splitlines() == [
-        f"translate/model.py:{line}: tf.contrib.rnn.NoSuchCell is not provided by tf1_graphs"]
+        f"translate/model.py:{line}: tf.contrib.layers.sparse_column_with_hash_bucket is not provided by tf1_graphs"]
     assert stdout_value(result, "__name__:") == "__main__ package sees: tf1_graphs.tf module sees: tf1_graphs.tf"
     assert stdout_value(result, "argv:") == f"['--beam', '2'] argv[0]: {package / 'translate' / 'train.py'}"
     assert stdout_value(result, "sys.path[0] is the working directory:") == "True"
@@ -206,15 +208,42 @@ def test_from_import_names_the_same_objects_as_attribute_access():
     assert scope["fully_connected"] is tf1_graphs.tf.contrib.layers.fully_connected
 
 
-@pytest.mark.parametrize("source, says", [
-    ("from tensorflow.contrib.rnn import BasicLSTMCell, NoSuchCell", "tf.contrib.rnn.NoSuchCell is not provided"),
-    ("import tensorflow.contrib.tpu as tpu", "tf.contrib.tpu is not provided"),
-    ("from tensorflow.contrib import tpu", "tf.contrib.tpu is not provided"),
-    ("import tensorflow as tf\ntf.contrib.layers.no_such_layer", "tf.contrib.layers.no_such_layer is not provided"),
+@pytest.mark.parametrize("source, refused", [
+    ("from tensorflow.contrib.rnn import BasicLSTMCell\n"
+     "from tensorflow.contrib.layers import fully_connected, sparse_column_with_hash_bucket",
+     "tf.contrib.layers.sparse_column_with_hash_bucket"),
+    ("import tensorflow.contrib.tpu as tpu", "tf.contrib.tpu"),
+    ("import tensorflow.contrib.slim.nets", "tf.contrib.slim"),
+    ("from tensorflow.contrib import tpu", "tf.contrib.tpu"),
+    ("from tensorflow.contrib.rnn.python.ops import core_rnn_cell", "tf.contrib.rnn.python"),
+    ("from tensorflow import pywrap_tensorflow", "tf.pywrap_tensorflow"),
+    ("import tensorflow as tf\ntf.contrib.layers.sparse_column_with_hash_bucket",
+     "tf.contrib.layers.sparse_column_with_hash_bucket"),
+    ("import tensorflow as tf\ntf.pywrap_tensorflow", "tf.pywrap_tensorflow"),
 ])
-def test_a_missing_contrib_piece_fails_by_its_tf1_name(source, says):
-    with pytest.raises(ContribNotProvided, match=says):
+def test_a_missing_tf1_piece_is_refused_by_name_as_the_error_its_statement_raises(source, refused):
+    with pytest.raises(NotProvided, match=f"^{refused} is not provided by tf1_graphs") as caught:
         imported(source, program_imports.TF1_BUILTINS)
+    # what a program's guard catches, as under TF 1.15: ImportError from imports, AttributeError from reads
+    expected = AttributeError if source.startswith("import tensorflow as tf\n") else ImportError
+    assert isinstance(caught.value, expected)
+
+
+@pytest.mark.parametrize("source, error, says", [
+    ("from tensorflow.contrib.layers import no_such_layer", ImportError,
+     "cannot import name 'no_such_layer' from 'tensorflow.contrib.layers'"),
+    ("from tensorflow import no_such_op", ImportError, "cannot import name 'no_such_op' from 'tensorflow'"),
+    ("import tensorflow.contrib.no_such_module", ModuleNotFoundError,
+     "No module named 'tensorflow.contrib.no_such_module'"),
+    ("import tensorflow.no_such_module", ModuleNotFoundError, "No module named 'tensorflow.no_such_module'"),
+    ("import tensorflow as tf\ntf.no_such_op", AttributeError, "module 'tensorflow' has no attribute 'no_such_op'"),
+    ("import tensorflow as tf\ntf.contrib.rnn.NoSuchCell", AttributeError,
+     "module 'tensorflow.contrib.rnn' has no attribute 'NoSuchCell'"),
+])
+def test_a_name_tf115_never_had_is_pythons_own_error_as_tf115_words_it(source, error, says):
+    with pytest.raises(error, match=f"^{re.escape(says)}") as caught:
+        imported(source, program_imports.TF1_BUILTINS)
+    assert not isinstance(caught.value, NotProvided)  # the twin of the refusals above
 
 
 def test_python_probes_of_contrib_modules_are_plain_attribute_errors():
@@ -227,7 +256,9 @@ def test_python_probes_of_contrib_modules_are_plain_attribute_errors():
 def test_the_program_tree_leaves_out_tensorflow_tf_keras_and_tf1_graphs():
     everything = program_imports.ProgramTree("/")
     assert __file__ in everything
-    assert program_imports._tf2.__file__ not in everything
+    import tensorflow
+
+    assert tensorflow.__file__ not in everything
     assert program.__file__ not in everything
     repository = program_imports.ProgramTree(REPO)
     assert str(REPO / "recipes" / "run.py") in repository and program.__file__ not in repository

@@ -11,15 +11,15 @@ regularizers and `optimize_loss`, `framework` (arg scopes, variables, global ste
 of its modules, is refused by name, so a pasted program fails on the line that needs it, not
 somewhere later.
 """
+from tf1_graphs import _runtime  # noqa: F401  (graph mode before any contrib module touches TensorFlow)
 from tf1_graphs.contrib import _cell_copy  # noqa: F401  (deep copies of built cells, for legacy_seq2seq)
 from tf1_graphs.contrib import data, framework, layers, learn, legacy_seq2seq, rnn, seq2seq, training
-from tf1_graphs.contrib._missing import ContribNotProvided
+from tf1_graphs.refusals import ContribNotProvided, missing_attribute  # noqa: F401  (ContribNotProvided: for callers)
 
 PROVIDED = ("data", "framework", "layers", "learn", "legacy_seq2seq", "rnn", "seq2seq", "training")
 
 
 def __getattr__(name):
-    raise ContribNotProvided(
-        f"tf.contrib.{name} is not provided by tf1_graphs (tf.contrib was removed in TensorFlow 2; "
-        f"re-implemented here: {', '.join('tf.contrib.' + p for p in PROVIDED)})"
-    )
+    raise missing_attribute("tf.contrib", name, why=(
+        " (tf.contrib was removed in TensorFlow 2; "
+        f"re-implemented here: {', '.join('tf.contrib.' + p for p in PROVIDED)})"))

@@ -15,7 +15,7 @@ is refused by name.
 import tensorflow as _tf
 
 from tf1_graphs.estimator import experimental, export, inputs
-from tf1_graphs.estimator._missing import refuse_missing
+from tf1_graphs.contrib._missing import refuse_missing
 from tf1_graphs.estimator.estimator import Estimator
 from tf1_graphs.estimator.exporter import Exporter, FinalExporter, LatestExporter
 from tf1_graphs.estimator.model_fn import EstimatorSpec, ModeKeys
@@ -42,13 +42,4 @@ StepCounterHook = _train.StepCounterHook
 StopAtStepHook = _train.StopAtStepHook
 SummarySaverHook = _train.SummarySaverHook
 
-NOT_PROVIDED = (
-    "BaselineClassifier", "BaselineEstimator", "BaselineRegressor", "BestExporter", "BinaryClassHead",
-    "BoostedTreesClassifier", "BoostedTreesEstimator", "BoostedTreesRegressor", "DNNClassifier", "DNNEstimator",
-    "DNNLinearCombinedClassifier", "DNNLinearCombinedEstimator", "DNNLinearCombinedRegressor", "DNNRegressor",
-    "Head", "LinearClassifier", "LinearEstimator", "LinearRegressor", "LogisticRegressionHead", "MultiClassHead",
-    "MultiHead", "MultiLabelHead", "PoissonRegressionHead", "RegressionHead", "add_metrics",
-    "classifier_parse_example_spec", "regressor_parse_example_spec", "tpu")
-"""TF 1.15's other `tf.estimator` names: refused by name when a program reaches for them."""
-
-__getattr__ = refuse_missing("tf.estimator", set(NOT_PROVIDED))
+__getattr__ = refuse_missing(__name__)  # every other name TF 1.15 had here is refused by name

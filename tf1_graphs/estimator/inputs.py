@@ -14,7 +14,7 @@ import collections
 import numpy as np
 import tensorflow as _tf
 
-from tf1_graphs.estimator._missing import refuse_missing
+from tf1_graphs.contrib._missing import refuse_missing
 
 _v1 = _tf.compat.v1
 _TARGET_KEY = "__target_key__"
@@ -100,4 +100,4 @@ def numpy_input_fn(x, y=None, batch_size=128, num_epochs=1, shuffle=None, queue_
     return input_fn
 
 
-__getattr__ = refuse_missing("tf.estimator.inputs", {"pandas_input_fn"})
+__getattr__ = refuse_missing(__name__)

@@ -13,7 +13,7 @@ import tensorflow as _tf
 from tensorflow.core.protobuf import rewriter_config_pb2
 from tensorflow.python.util.function_utils import fn_args
 
-from tf1_graphs.estimator._missing import EstimatorNotProvided
+from tf1_graphs.refusals import ContribNotProvided
 
 _v1 = _tf.compat.v1
 _DEFAULT = object()  # "not given": the checkpoint interval falls back to 600 seconds only if neither is given
@@ -94,13 +94,13 @@ class RunConfig:
         for name, given in (("train_distribute", train_distribute), ("eval_distribute", eval_distribute),
                             ("experimental_distribute", experimental_distribute)):
             if given is not None:
-                raise EstimatorNotProvided(f"tf.estimator.RunConfig({name}=...) is not provided by tf1_graphs "
-                                           "(distribution strategies; local runs only)")
+                raise ContribNotProvided(f"tf.estimator.RunConfig({name}=...) is not provided by tf1_graphs "
+                                         "(distribution strategies; local runs only)")
         tf_config = json.loads(os.environ.get("TF_CONFIG", "{}"))
         if tf_config:
             _v1.logging.info("TF_CONFIG environment variable: %s", tf_config)
         if tf_config.get("cluster"):
-            raise EstimatorNotProvided("a TF_CONFIG cluster (distributed tf.estimator) is not provided by tf1_graphs")
+            raise ContribNotProvided("a TF_CONFIG cluster (distributed tf.estimator) is not provided by tf1_graphs")
         if model_dir is not None:
             model_dir = os.fspath(model_dir)
         self._replace_checked(

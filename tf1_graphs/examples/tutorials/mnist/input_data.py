@@ -7,7 +7,7 @@ rows, the first `validation_size` training examples set aside for validation, an
 `next_batch` shuffling at each epoch's start and stitching one epoch's tail to the next
 one's head.  Like TF 1.15, each `DataSet` reseeds NumPy from the graph seed (with none,
 from the OS).  One difference: it never downloads.  The four standard `.gz` files must be
-in `train_dir`, else `MissingDataFiles` names them.
+in `train_dir`, else `MissingDataFiles` names those that are not.
 """
 import collections
 import gzip
@@ -16,6 +16,7 @@ import os
 import numpy
 
 from tf1_graphs.namespace import tf
+from tf1_graphs.refusals import Refusal
 
 FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
          "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
@@ -24,8 +25,8 @@ _IMAGES_MAGIC, _LABELS_MAGIC = 2051, 2049  # the IDX headers' first big-endian u
 Datasets = collections.namedtuple("Datasets", ["train", "validation", "test"])
 
 
-class MissingDataFiles(FileNotFoundError):
-    """The MNIST files are not in `train_dir` (TF 1.x would have downloaded them)."""
+class MissingDataFiles(Refusal, FileNotFoundError):
+    """MNIST files are not in `train_dir` (TF 1.x would have downloaded them)."""
 
 
 def _read_idx(path, magic, kind):
@@ -139,10 +140,11 @@ def read_data_sets(train_dir, fake_data=False, one_hot=False, dtype=tf.float32, 
         return Datasets(*(DataSet([], [], fake_data=True, one_hot=one_hot, **options)
                           for _ in range(3)))
     paths = [os.path.join(train_dir, name) for name in FILES]
-    if not all(os.path.isfile(path) for path in paths):
+    missing = [name for name, path in zip(FILES, paths) if not os.path.isfile(path)]
+    if missing:
         raise MissingDataFiles(
-            f"MNIST not found: read_data_sets looks for {', '.join(FILES)} in "
-            f"{os.path.abspath(train_dir)} and never downloads them")
+            f"MNIST not found: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not in "
+            f"{os.path.abspath(train_dir)} (read_data_sets reads {len(FILES)} files there and never downloads)")
     train_images = extract_images(paths[0])
     train_labels = extract_labels(paths[1], one_hot=one_hot)
     test_images = extract_images(paths[2])

@@ -1,0 +1,3 @@
+"""A SyntaxError in the program itself: Python shows no traceback, only the line."""
+squares = [n * n for n in range(3)
+print(squares)
