@@ -12,10 +12,10 @@ of its modules, is refused by name, so a pasted program fails on the line that n
 somewhere later.
 """
 from tf1_graphs.contrib import _cell_copy  # noqa: F401  (deep copies of built cells, for legacy_seq2seq)
-from tf1_graphs.contrib import data, framework, layers, learn, legacy_seq2seq, rnn, seq2seq, training
+from tf1_graphs.contrib import crf, cudnn_rnn, data, framework, layers, learn, legacy_seq2seq, rnn, seq2seq, training
 from tf1_graphs.contrib._missing import ContribNotProvided
 
-PROVIDED = ("data", "framework", "layers", "learn", "legacy_seq2seq", "rnn", "seq2seq", "training")
+PROVIDED = ("crf", "cudnn_rnn", "data", "framework", "layers", "learn", "legacy_seq2seq", "rnn", "seq2seq", "training")
 
 
 def __getattr__(name):

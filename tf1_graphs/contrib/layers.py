@@ -25,6 +25,9 @@ import tensorflow as _tf
 from tensorflow.python.framework.smart_cond import smart_cond as _smart_cond
 from tensorflow.python.training.moving_averages import assign_moving_average as _assign_moving_average
 
+from tf1_graphs.contrib._adaptive_clipping import adaptive_clipping_fn  # noqa: F401  (re-exported)
+from tf1_graphs.contrib._embedding_ops import (  # noqa: F401
+    bow_encoder, embedding_lookup_unique, safe_embedding_lookup_sparse)
 from tf1_graphs.contrib._initializers import (  # noqa: F401  (re-exported)
     variance_scaling_initializer, xavier_initializer, xavier_initializer_conv2d)
 from tf1_graphs.contrib._optimize_loss import OPTIMIZER_CLS_NAMES, OPTIMIZER_SUMMARIES, optimize_loss  # noqa: F401
@@ -152,12 +155,9 @@ def embed_sequence(ids, vocab_size=None, embed_dim=None, unique=False, initializ
         shape = None if (reuse and vocab_size is None) or embed_dim is None else [vocab_size, embed_dim]
         embeddings = model_variable("embeddings", shape=shape, initializer=initializer,
                                     regularizer=regularizer, trainable=trainable)
-        if not unique:
-            return _tf.nn.embedding_lookup(embeddings, ids)
-        ids = _tf.convert_to_tensor(ids)
-        unique_ids, positions = _tf.unique(_tf.reshape(ids, [-1]))
-        rows = _tf.gather(_tf.nn.embedding_lookup(embeddings, unique_ids), positions)
-        return _tf.reshape(rows, _tf.concat([_tf.shape(ids), _tf.shape(embeddings)[1:]], 0))
+        if unique:
+            return embedding_lookup_unique(embeddings, ids)
+        return _tf.nn.embedding_lookup(embeddings, ids)
 
 
 # ---- normalization ---------------------------------------------------------------------------
