@@ -121,6 +121,39 @@ def cell_steps(tf):
     return found
 
 
+def tagger_training(tf, steps=5):
+    """A small BiLSTM-CRF tagger as TF 1.x programs wrote it (embedding, bidirectional LSTM,
+    dense scores, `crf_log_likelihood` creating the transitions, Adam, `crf_decode`), its
+    weights drawn with an explicit op seed: the losses of `steps` training steps, the decoded
+    tags, and viterbi_decode's tags from the trained transitions."""
+    inputs, tags, lengths, _ = cases()["batch"]
+    words = (np.abs(inputs[..., 0]) * 10).astype(np.int32) % 7
+    with tf.Graph().as_default():
+        with tf.variable_scope("tagger", initializer=tf.random_uniform_initializer(-0.3, 0.3, seed=3)):
+            ids = tf.placeholder(tf.int32, [None, None], name="ids")
+            gold = tf.placeholder(tf.int32, [None, None], name="gold")
+            length = tf.placeholder(tf.int32, [None], name="length")
+            embedded = tf.nn.embedding_lookup(tf.get_variable("embedding", [7, 4]), ids)
+            (forward, backward), _ = tf.nn.bidirectional_dynamic_rnn(
+                tf.nn.rnn_cell.LSTMCell(5), tf.nn.rnn_cell.LSTMCell(5), embedded, sequence_length=length,
+                dtype=tf.float32)
+            scores = tf.layers.dense(tf.concat([forward, backward], -1), 3)
+            log_likelihood, transitions = tf.contrib.crf.crf_log_likelihood(scores, gold, length)
+            loss = tf.reduce_mean(-log_likelihood)
+            train = tf.train.AdamOptimizer(0.1).minimize(loss)
+            decoded, _ = tf.contrib.crf.crf_decode(scores, transitions, length)
+        feed = {ids: words, gold: tags, length: lengths}
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            losses = [float(sess.run([loss, train], feed)[0]) for _ in range(steps)]
+            found_tags, found_scores, found_transitions = sess.run([decoded, scores, transitions], feed)
+        return {"variables": [[v.op.name, v.shape.as_list()] for v in tf.trainable_variables()], "losses": losses,
+                "decode_tags": found_tags.tolist(),
+                "viterbi_tags": [[int(t) for t in tf.contrib.crf.viterbi_decode(found_scores[row, :n],
+                                                                                 found_transitions)[0]]
+                                 for row, n in enumerate(lengths) if n > 0]}
+
+
 def viterbi_paths():
     """viterbi_decode on each sequence of the cases (its own length), float32 and float64."""
     crf_found = {}
@@ -144,6 +177,7 @@ def record(tf):
     found["transitions_variable"] = transitions_variable(tf)
     found["transitions_variable/explicit"] = transitions_variable(tf, np.linspace(-1, 1, 9).reshape(3, 3))
     found["cells"] = cell_steps(tf)
+    found["tagger_training"] = tagger_training(tf)
     return found
 
 
