@@ -18,6 +18,8 @@ core layer otherwise; moments by hand for `batch_weights`, or for custom update 
 on other ranks or with `fused=False`). The path decides the moving variance's update: a fused
 kernel (rank 2 or 4 by default, either path) gives it the unbiased n/(n-1) batch variance,
 the others the biased one, as in TF 1.15.
+The embedding lookups and `bow_encoder` live in `_embedding_ops`, `adaptive_clipping_fn` in
+`_adaptive_clipping`; this module re-exports them.
 """
 import functools
 
