@@ -183,7 +183,11 @@ class CrfDecodeBackwardRnnCell(_StatelessCell):
 
 
 def viterbi_decode(score, transition_params):
-    """The best tag path of one [seq_len, num_tags] sequence, in NumPy: (list of tags, score)."""
+    """The best tag path of one [seq_len, num_tags] sequence, in NumPy: (list of tags, score).
+
+    The tags are Python ints (TF 1.15 gave NumPy ints, which NumPy 2 prints as `np.int32(1)`),
+    so a printed path reads as it did under TF 1.15; the score is a NumPy scalar of the scores' dtype.
+    """
     best = np.zeros_like(score)  # best[t, j]: the best score of a path that ends in tag j at t
     came_from = np.zeros_like(score, dtype=np.int32)
     best[0] = score[0]
@@ -194,7 +198,7 @@ def viterbi_decode(score, transition_params):
     path = [np.argmax(best[-1])]
     for pointers in came_from[:0:-1]:
         path.append(pointers[path[-1]])
-    return path[::-1], np.max(best[-1])
+    return [int(tag) for tag in path[::-1]], np.max(best[-1])
 
 
 def crf_decode(potentials, transition_params, sequence_length):
