@@ -87,6 +87,31 @@ def encoders(tf):
     }
 
 
+def helpers(tf):
+    """contrib.layers' small helpers: sparse labels, one-hot, softmax, a bias, image columns
+    as a sequence and back, and stacked or repeated fully connected layers."""
+    layers = tf.contrib.layers
+    images = tf.constant(np.arange(2 * 3 * 4 * 2, dtype=np.float32).reshape(2, 3, 4, 2))
+    sparse = layers.dense_to_sparse(tf.constant(DOCS), eos_token=3)
+    sequence = layers.images_to_sequence(images)
+    features = tf.constant(PARAMS[:4])
+    with tf.variable_scope("helpers", initializer=tf.constant_initializer(0.1)):
+        stacked = layers.stack(features, layers.fully_connected, [4, [2, tf.nn.tanh]],
+                               weights_initializer=tf.constant_initializer(0.3))
+        repeated = layers.repeat(features, 2, layers.linear, 3, weights_initializer=tf.constant_initializer(-0.2))
+        biased = layers.bias_add(features, activation_fn=tf.nn.relu, initializer=tf.constant_initializer(0.5))
+    return {
+        "sparse_indices": sparse.indices, "sparse_values": sparse.values, "sparse_shape": sparse.dense_shape,
+        "one_hot": layers.one_hot_encoding(tf.constant([0, 2, 1]), 3, on_value=2.0, off_value=-1.0),
+        "softmax": layers.softmax(tf.constant(PARAMS.reshape(2, 3, 3))),
+        "images_to_sequence": sequence,
+        "sequence_to_images": layers.sequence_to_images(sequence, 3),
+        "sequence_to_images_nchw": layers.sequence_to_images(sequence, 3, output_data_format="channels_first"),
+        "nchw_to_sequence": layers.images_to_sequence(images, data_format="NCHW"),
+        "stack": stacked, "repeat": repeated, "bias_add": biased,
+    }
+
+
 GRADIENTS = [[0.3, -0.4, 0.0], [1.0, 2.0, -2.0], [0.6, 0.8, 0.0], [8.0, -6.0, 0.0], [0.0, 0.5, 0.5], [30.0, 40.0, 0.0]]
 
 
@@ -143,6 +168,7 @@ def record(tf):
     found = {"lookup/" + name: run(tf, lambda: {"result": safe_lookup(tf, **kwargs)})["result"]
              for name, kwargs in lookup_cases().items()}
     found["encoders"] = run(tf, lambda: encoders(tf))
+    found["helpers"] = run(tf, lambda: helpers(tf))
     found["adaptive_clipping/global_step"] = adaptive_clipping(tf, True)
     found["adaptive_clipping/plain"] = adaptive_clipping(tf, False)
     found["preprocessing"] = preprocessing(tf)

@@ -19,7 +19,9 @@ on other ranks or with `fused=False`). The path decides the moving variance's up
 kernel (rank 2 or 4 by default, either path) gives it the unbiased n/(n-1) batch variance,
 the others the biased one, as in TF 1.15.
 The embedding lookups and `bow_encoder` live in `_embedding_ops`, `adaptive_clipping_fn` in
-`_adaptive_clipping`; this module re-exports them.
+`_adaptive_clipping`, the small helpers (`dense_to_sparse`, `one_hot_encoding`, `softmax`,
+`bias_add`, `images_to_sequence`, `sequence_to_images`, `stack`, `repeat`) in
+`_layer_helpers`; this module re-exports them.
 """
 import functools
 
@@ -30,6 +32,8 @@ from tensorflow.python.training.moving_averages import assign_moving_average as 
 from tf1_graphs.contrib._adaptive_clipping import adaptive_clipping_fn  # noqa: F401  (re-exported)
 from tf1_graphs.contrib._embedding_ops import (  # noqa: F401
     bow_encoder, embedding_lookup_unique, safe_embedding_lookup_sparse)
+from tf1_graphs.contrib._layer_helpers import (  # noqa: F401
+    bias_add, dense_to_sparse, images_to_sequence, one_hot_encoding, repeat, sequence_to_images, softmax, stack)
 from tf1_graphs.contrib._initializers import (  # noqa: F401  (re-exported)
     variance_scaling_initializer, xavier_initializer, xavier_initializer_conv2d)
 from tf1_graphs.contrib._optimize_loss import OPTIMIZER_CLS_NAMES, OPTIMIZER_SUMMARIES, optimize_loss  # noqa: F401

@@ -5,7 +5,8 @@ Goldens from tests/tf115/record_layers_extras.py under TensorFlow 1.15.5 (the sa
 run here): `safe_embedding_lookup_sparse` with each combiner, with and without weights and a
 default id, invalid ids, non-positive weights, empty rows, two kinds of partitions, 3-D ids
 and `max_norm`; the encoders' outputs and variables; six steps of adaptive clipping; the
-processors' ids.  Measured: lookups within 1.5e-8 of TF 1.15's, encoders and clipping
+processors' ids; the small helpers (`dense_to_sparse`, `one_hot_encoding`, `softmax`,
+`bias_add`, `images_to_sequence`, `sequence_to_images`, `stack`, `repeat`).  Measured: lookups within 1.5e-8 of TF 1.15's, encoders and clipping
 bit-equal; the NumPy references (float64) agree within 2.7e-7.  Tolerance 1e-5; the broken
 twins are off by 0.74 or more.
 """
@@ -47,6 +48,32 @@ def test_encoders_give_tf115s_values_and_variables(ours):
     assert sorted(found) == sorted(golden)
     for name in golden:
         np.testing.assert_allclose(found[name], golden[name], **TOL, err_msg=name)
+
+
+def test_helpers_give_tf115s_values_and_variables(ours):
+    found, golden = dict(ours["helpers"]), dict(TF115["helpers"])
+    for key in ("model_variables", "trainable", "sparse_indices", "sparse_values", "sparse_shape"):
+        assert found.pop(key) == golden.pop(key), key
+    assert sorted(found) == sorted(golden)
+    for name in golden:
+        np.testing.assert_allclose(found[name], golden[name], **TOL, err_msg=name)
+
+
+def test_helpers_agree_with_numpy(ours):
+    """The same results from NumPy: sparse labels, one-hot, softmax, image columns and back."""
+    found = ours["helpers"]
+    kept = np.argwhere(DOCS != 3)
+    assert found["sparse_indices"] == kept.tolist() and found["sparse_values"] == DOCS[DOCS != 3].tolist()
+    np.testing.assert_array_equal(found["one_hot"], [[2, -1, -1], [-1, -1, 2], [-1, 2, -1]])
+    logits = PARAMS.reshape(2, 3, 3).astype(np.float64)
+    np.testing.assert_allclose(found["softmax"], np.exp(logits) / np.exp(logits).sum(-1, keepdims=True), **TOL)
+    images = np.arange(48).reshape(2, 3, 4, 2)
+    columns = images.transpose(2, 0, 1, 3).reshape(4, 6, 2)  # time = width; batch and height folded
+    np.testing.assert_array_equal(found["images_to_sequence"], columns)
+    np.testing.assert_array_equal(found["sequence_to_images"], images)
+    np.testing.assert_array_equal(found["sequence_to_images_nchw"], images.transpose(0, 3, 1, 2))
+    unswapped = images.transpose(1, 0, 2, 3).reshape(4, 6, 2)  # broken twin: columns not made the time axis
+    assert np.abs(np.array(found["images_to_sequence"]) - unswapped).max() > 0.1
 
 
 @pytest.mark.parametrize("kind", ["global_step", "plain"])
