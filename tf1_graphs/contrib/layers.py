@@ -130,6 +130,7 @@ def fully_connected(inputs, num_outputs, activation_fn=_tf.nn.relu, normalizer_f
 linear = functools.partial(fully_connected, activation_fn=None)
 relu = functools.partial(fully_connected, activation_fn=_tf.nn.relu)
 relu6 = functools.partial(fully_connected, activation_fn=_tf.nn.relu6)
+elu = functools.partial(fully_connected, activation_fn=_tf.nn.elu)
 
 
 @add_arg_scope
