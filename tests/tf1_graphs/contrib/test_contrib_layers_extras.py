@@ -208,3 +208,12 @@ def test_bow_encoder_refuses_what_tf115_refused(graph):
 def test_layers_left_out_are_still_refused_by_name():
     with pytest.raises(ContribNotProvided, match=r"tf\.contrib\.layers\.scattered_embedding_column is not provided"):
         tf.contrib.layers.scattered_embedding_column
+
+
+def test_elu_and_the_preprocessing_submodules_are_tf115s_names():
+    assert tf.contrib.layers.elu.func is tf.contrib.layers.fully_connected
+    assert tf.contrib.layers.elu.keywords == {"activation_fn": tf.nn.elu}
+    prep = tf.contrib.learn.preprocessing
+    assert prep.text.VocabularyProcessor is prep.VocabularyProcessor
+    assert prep.categorical.CategoricalProcessor is prep.CategoricalProcessor
+    assert prep.categorical_vocabulary.CategoricalVocabulary is prep.CategoricalVocabulary

@@ -14,6 +14,7 @@ import collections
 import math
 import pickle
 import re
+import sys
 
 import numpy as np
 import tensorflow as _tf
@@ -214,6 +215,10 @@ class CategoricalProcessor:
 def _is_nan(value):
     return isinstance(value, float) and math.isnan(value)
 
+
+# TF 1.15 spread these names over the submodules `text`, `categorical` and
+# `categorical_vocabulary`; each of those names reaches them all here.
+text = categorical = categorical_vocabulary = sys.modules[__name__]
 
 from tf1_graphs.contrib._missing import refuse_missing  # noqa: E402
 __getattr__ = refuse_missing(__name__)
