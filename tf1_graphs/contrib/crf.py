@@ -17,7 +17,6 @@ reads only the unary scores.  The CRF cells hold no variables and open no variab
 """
 import numpy as np
 import tensorflow as _tf
-from tensorflow.python.framework.smart_cond import smart_cond as _smart_cond
 
 from tf1_graphs.contrib._cell_parts import RNNCell
 
@@ -26,11 +25,11 @@ _v1 = _tf.compat.v1
 
 def _one_step_or_more(inputs, one_step_fn, more_steps_fn):
     """`one_step_fn()` when the time axis (axis 1) has length 1, decided while building when
-    its length is known, by a `tf.cond` otherwise (TF 1.15's `smart_cond`)."""
+    its length is known, by a `tf.cond` otherwise (as TF 1.15's `smart_cond` decided)."""
     steps = _tf.compat.dimension_value(inputs.shape[1])
-    if steps is None:
-        steps = _tf.shape(inputs)[1]
-    return _smart_cond(_tf.equal(steps, 1), one_step_fn, more_steps_fn)
+    if steps is not None:
+        return one_step_fn() if steps == 1 else more_steps_fn()
+    return _tf.cond(_tf.equal(_tf.shape(inputs)[1], 1), one_step_fn, more_steps_fn)
 
 
 def _zero_where_empty(values, sequence_lengths):
@@ -127,9 +126,8 @@ class _StatelessCell(RNNCell):
     """A cell that only computes: TF 1.15's CRF cells replace `__call__`, so calling them
     makes no variable scope and no variables."""
 
-    def __init__(self, num_tags, state_size):
+    def __init__(self, state_size):
         super().__init__()
-        self._num_tags = num_tags
         self._cell_size = state_size
 
     @property
@@ -146,8 +144,7 @@ class CrfForwardRnnCell(_StatelessCell):
 
     def __init__(self, transition_params):
         transition_params = _tf.convert_to_tensor(transition_params)
-        num_tags = _tf.compat.dimension_value(transition_params.shape[0])
-        super().__init__(num_tags, num_tags)
+        super().__init__(_tf.compat.dimension_value(transition_params.shape[0]))
         self._transition_params = transition_params[None]  # [1, from, to]
 
     def __call__(self, inputs, state, scope=None):
@@ -161,8 +158,7 @@ class CrfDecodeForwardRnnCell(_StatelessCell):
 
     def __init__(self, transition_params):
         transition_params = _tf.convert_to_tensor(transition_params)
-        num_tags = _tf.compat.dimension_value(transition_params.shape[0])
-        super().__init__(num_tags, num_tags)
+        super().__init__(_tf.compat.dimension_value(transition_params.shape[0]))
         self._transition_params = transition_params[None]  # [1, from, to]
 
     def __call__(self, inputs, state, scope=None):
@@ -174,8 +170,8 @@ class CrfDecodeForwardRnnCell(_StatelessCell):
 class CrfDecodeBackwardRnnCell(_StatelessCell):
     """Follows back-pointers: from the [batch, 1] tag of the next step to this step's tag."""
 
-    def __init__(self, num_tags):
-        super().__init__(num_tags, 1)
+    def __init__(self, num_tags):  # TF 1.15 took the number of tags and did not use it
+        super().__init__(1)
 
     def __call__(self, inputs, state, scope=None):
         tags = _tf.gather(inputs, state, batch_dims=1)  # [batch, 1]
