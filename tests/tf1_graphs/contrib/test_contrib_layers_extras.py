@@ -18,8 +18,7 @@ import numpy as np
 import pytest
 
 from tests.tf115.record_layers_extras import (DOCS, GOLDEN, GRADIENTS, IDS_2D, IDS_3D, PARAMS, WEIGHTS, WEIGHTS_3D,
-                                              adaptive_clipping, encoders, lookup_cases, preprocessing, record, run,
-                                              safe_lookup)
+                                              lookup_cases, record)
 from tf1_graphs import tf
 from tf1_graphs.contrib import ContribNotProvided
 
