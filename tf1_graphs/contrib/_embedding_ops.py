@@ -1,4 +1,6 @@
-"""contrib.layers' embedding lookups (TF 1.15's embedding_ops.py and encoders.py, minus hashing).
+"""contrib.layers' embedding lookups: what TF 1.15's contrib.layers exported from its
+embedding_ops.py and encoders.py (the hashed "scattered" lookups and the distributed-aggregation
+lookup, which it kept unexported, are left out).
 
 `safe_embedding_lookup_sparse` is TF 1.15's lookup that survives bad input: ids < 0 are
 dropped, and so (unless `combiner="sum"`) are ids whose weight is <= 0; a row left empty gets
