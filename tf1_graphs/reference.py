@@ -58,6 +58,19 @@ def gru_step(x, h, gate_kernel, gate_bias, candidate_kernel, candidate_bias):
     return u * h + (1.0 - u) * candidate
 
 
+def cudnn_gru_step(x, h, gate_kernel, gate_bias, input_kernel, input_bias, hidden_kernel, hidden_bias):
+    """One step of cuDNN's GRU (CudnnCompatibleGRUCell): the reset gate scales the projected
+    state, bias included, rather than the state before its projection.
+
+    [r, u] = sigmoid([x, h] @ gates/kernel + gates/bias)
+    c = tanh(x @ W_x + b_x + r * (h @ W_h + b_h));  h' = u * h + (1 - u) * c
+    """
+    x, h = np.asarray(x, np.float64), np.asarray(h, np.float64)
+    r, u = np.split(sigmoid(np.concatenate([x, h], axis=-1) @ gate_kernel + gate_bias), 2, axis=-1)
+    candidate = np.tanh(x @ input_kernel + input_bias + r * (h @ hidden_kernel + hidden_bias))
+    return u * h + (1.0 - u) * candidate
+
+
 def gru_sequence(inputs, gate_kernel, gate_bias, candidate_kernel, candidate_bias, h0=None):
     """Run one GRU layer over batch-major inputs [batch, time, depth]; its outputs [batch, time, H]."""
     h = np.zeros((np.shape(inputs)[0], np.shape(candidate_bias)[0])) if h0 is None else h0

@@ -32,7 +32,7 @@ def test_reference_variables_as_in_tf1(graph):
     assert type(v).__name__ == "RefVariable"
 
 
-@pytest.mark.parametrize("name", ["slim", "cudnn_rnn", "tpu"])
+@pytest.mark.parametrize("name", ["slim", "tensor_forest", "tpu"])
 def test_unknown_contrib_module_is_named_in_the_error(name):
     with pytest.raises(ContribNotProvided, match=rf"tf\.contrib\.{name} is not provided"):
         getattr(tf.contrib, name)

@@ -4,19 +4,20 @@ TensorFlow 2 removed `tf.contrib`.  The modules here re-implement, with TF 1.15'
 defaults, variable names and semantics: all of `rnn` (every cell, wrapper and run TF 1.15
 exported there; the cells in `rnn_cell`, `more_rnn_cells`, `grid_rnn_cell`, `conv_lstm`,
 `core_rnn_cell`, `lstm_ops`, `gru_ops`, `fused_rnn_cell`, on the shared `_cell_parts`), all of
-`legacy_seq2seq`, `seq2seq.sequence_loss`, the `layers` functions with their initializers,
-regularizers and `optimize_loss`, `framework` (arg scopes, variables, global step, nest),
-`learn.preprocessing.VocabularyProcessor` and `learn.ModeKeys`, `training.HParams`, and the
-`data` names that moved to `tf.data.experimental`.  Anything else, in this package or in one
+`legacy_seq2seq`, `seq2seq.sequence_loss`, all of `crf`, `cudnn_rnn`'s CPU cells, the `layers`
+functions with their initializers, regularizers, embedding lookups and `optimize_loss`,
+`framework` (arg scopes, variables, global step, nest), `learn.preprocessing`'s processors
+and `learn.ModeKeys`, `training.HParams`, and the `data` names that moved to
+`tf.data.experimental`.  Anything else, in this package or in one
 of its modules, is refused by name, so a pasted program fails on the line that needs it, not
 somewhere later.
 """
 from tf1_graphs import _runtime  # noqa: F401  (graph mode before any contrib module touches TensorFlow)
 from tf1_graphs.contrib import _cell_copy  # noqa: F401  (deep copies of built cells, for legacy_seq2seq)
-from tf1_graphs.contrib import data, framework, layers, learn, legacy_seq2seq, rnn, seq2seq, training
+from tf1_graphs.contrib import crf, cudnn_rnn, data, framework, layers, learn, legacy_seq2seq, rnn, seq2seq, training
 from tf1_graphs.refusals import ContribNotProvided, missing_attribute  # noqa: F401  (ContribNotProvided: for callers)
 
-PROVIDED = ("data", "framework", "layers", "learn", "legacy_seq2seq", "rnn", "seq2seq", "training")
+PROVIDED = ("crf", "cudnn_rnn", "data", "framework", "layers", "learn", "legacy_seq2seq", "rnn", "seq2seq", "training")
 
 
 def __getattr__(name):

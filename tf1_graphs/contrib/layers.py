@@ -18,6 +18,10 @@ core layer otherwise; moments by hand for `batch_weights`, or for custom update 
 on other ranks or with `fused=False`). The path decides the moving variance's update: a fused
 kernel (rank 2 or 4 by default, either path) gives it the unbiased n/(n-1) batch variance,
 the others the biased one, as in TF 1.15.
+The embedding lookups and `bow_encoder` live in `_embedding_ops`, `adaptive_clipping_fn` in
+`_adaptive_clipping`, the small helpers (`dense_to_sparse`, `one_hot_encoding`, `softmax`,
+`bias_add`, `images_to_sequence`, `sequence_to_images`, `stack`, `repeat`) in
+`_layer_helpers`; this module re-exports them.
 """
 import functools
 
@@ -25,6 +29,11 @@ import tensorflow as _tf
 from tensorflow.python.framework.smart_cond import smart_cond as _smart_cond
 from tensorflow.python.training.moving_averages import assign_moving_average as _assign_moving_average
 
+from tf1_graphs.contrib._adaptive_clipping import adaptive_clipping_fn  # noqa: F401  (re-exported)
+from tf1_graphs.contrib._embedding_ops import (  # noqa: F401
+    bow_encoder, embedding_lookup_unique, safe_embedding_lookup_sparse)
+from tf1_graphs.contrib._layer_helpers import (  # noqa: F401
+    bias_add, dense_to_sparse, images_to_sequence, one_hot_encoding, repeat, sequence_to_images, softmax, stack)
 from tf1_graphs.contrib._initializers import (  # noqa: F401  (re-exported)
     variance_scaling_initializer, xavier_initializer, xavier_initializer_conv2d)
 from tf1_graphs.contrib._optimize_loss import OPTIMIZER_CLS_NAMES, OPTIMIZER_SUMMARIES, optimize_loss  # noqa: F401
@@ -121,6 +130,7 @@ def fully_connected(inputs, num_outputs, activation_fn=_tf.nn.relu, normalizer_f
 linear = functools.partial(fully_connected, activation_fn=None)
 relu = functools.partial(fully_connected, activation_fn=_tf.nn.relu)
 relu6 = functools.partial(fully_connected, activation_fn=_tf.nn.relu6)
+elu = functools.partial(fully_connected, activation_fn=_tf.nn.elu)
 
 
 @add_arg_scope
@@ -152,12 +162,9 @@ def embed_sequence(ids, vocab_size=None, embed_dim=None, unique=False, initializ
         shape = None if (reuse and vocab_size is None) or embed_dim is None else [vocab_size, embed_dim]
         embeddings = model_variable("embeddings", shape=shape, initializer=initializer,
                                     regularizer=regularizer, trainable=trainable)
-        if not unique:
-            return _tf.nn.embedding_lookup(embeddings, ids)
-        ids = _tf.convert_to_tensor(ids)
-        unique_ids, positions = _tf.unique(_tf.reshape(ids, [-1]))
-        rows = _tf.gather(_tf.nn.embedding_lookup(embeddings, unique_ids), positions)
-        return _tf.reshape(rows, _tf.concat([_tf.shape(ids), _tf.shape(embeddings)[1:]], 0))
+        if unique:
+            return embedding_lookup_unique(embeddings, ids)
+        return _tf.nn.embedding_lookup(embeddings, ids)
 
 
 # ---- normalization ---------------------------------------------------------------------------

@@ -20,7 +20,7 @@ def test_batch_and_drop_remainder(session):
         session.run(get)  # the short [6] batch was dropped
 
 
-@pytest.mark.parametrize("name", ["cudnn_rnn", "slim", "tpu", "distribute", "estimator", "keras"])
+@pytest.mark.parametrize("name", ["tensor_forest", "slim", "tpu", "distribute", "estimator", "keras"])
 def test_modules_that_stay_out_are_refused_by_name(name):
     with pytest.raises(ContribNotProvided, match=rf"^tf\.contrib\.{name} is not provided by tf1_graphs \("):
         getattr(tf.contrib, name)

@@ -1,4 +1,4 @@
-"""`tf.contrib.learn.preprocessing`: TF 1.15's text-to-ids `VocabularyProcessor`.
+"""`tf.contrib.learn.preprocessing`: TF 1.15's `VocabularyProcessor`, `ByteProcessor`, `CategoricalProcessor`.
 
 Documents are split by `tokenizer` (runs of letters, digits, `_`, `'` and `-`; an all-capitals
 run or a capitalised word before another capital splits off). Id 0 is `<UNK>`, and also the
@@ -6,11 +6,15 @@ padding: `transform` yields one int64 vector of `max_document_length` per docume
 truncated or padded with 0. Without `min_frequency`, ids follow first appearance; with it,
 words seen `min_frequency` times or fewer are dropped and the rest renumbered from 1 by
 falling count, ties alphabetically. `save`/`restore` pickle the whole processor (a pickle
-written by TF 1.15 names TF's classes and does not load here).
+written by TF 1.15 names TF's classes and does not load here). `ByteProcessor` maps
+documents to their UTF-8 bytes instead; `CategoricalProcessor` maps rows of categories to
+ids, a vocabulary per column.
 """
 import collections
+import math
 import pickle
 import re
+import sys
 
 import numpy as np
 import tensorflow as _tf
@@ -131,6 +135,90 @@ class VocabularyProcessor:
     def restore(cls, filename):
         with _tf.io.gfile.GFile(filename, "rb") as f:
             return pickle.loads(f.read())
+
+class ByteProcessor:
+    """Maps documents to their first `max_document_length` UTF-8 bytes (uint8), 0-padded."""
+
+    def __init__(self, max_document_length):
+        self.max_document_length = max_document_length
+
+    def fit(self, x):
+        """Nothing to learn."""
+
+    def fit_transform(self, x):
+        return self.transform(x)
+
+    def transform(self, x):
+        """Yields one uint8 vector of `max_document_length` per document (str or bytes)."""
+        for document in x:
+            if isinstance(document, str):
+                document = document.encode("utf-8")
+            head = np.frombuffer(memoryview(document)[:self.max_document_length], dtype=np.uint8)
+            yield np.pad(head, (0, self.max_document_length - len(head)), "constant")
+
+    def reverse(self, x):
+        """Yields each byte vector as text, trailing zeros dropped ('' if not valid UTF-8)."""
+        for data in x:
+            document = np.trim_zeros(np.asarray(data).astype(np.int8), trim="b").tobytes()
+            try:
+                yield document.decode("utf-8")
+            except UnicodeDecodeError:
+                yield ""
+
+
+def setup_processor_data_feeder(x):
+    """A pandas DataFrame's matrix of values; anything else unchanged (rows to iterate over)."""
+    if type(x).__name__ == "DataFrame" and type(x).__module__.startswith("pandas"):
+        return x.values
+    return x
+
+
+class CategoricalProcessor:
+    """Maps each column of rows of categories to ids, one `CategoricalVocabulary` per column (one
+    for all with `share`); NaN is unknown (id 0)."""
+
+    def __init__(self, min_frequency=0, share=False, vocabularies=None):
+        self.min_frequency = min_frequency
+        self.share = share
+        self.vocabularies_ = vocabularies
+
+    def freeze(self, freeze=True):
+        for vocab in self.vocabularies_:
+            vocab.freeze(freeze)
+
+    def fit(self, x, unused_y=None):
+        for row in setup_processor_data_feeder(x):
+            if self.vocabularies_ is None:
+                shared = CategoricalVocabulary()
+                self.vocabularies_ = [shared if self.share else CategoricalVocabulary() for _ in row]
+            for idx, value in enumerate(row):
+                if not _is_nan(value):
+                    self.vocabularies_[idx].add(value)
+        if self.min_frequency > 0:
+            for vocab in self.vocabularies_:
+                vocab.trim(self.min_frequency)
+        self.freeze()
+        return self
+
+    def fit_transform(self, x, unused_y=None):
+        self.fit(x)
+        return self.transform(x)
+
+    def transform(self, x):
+        """Yields one int64 id vector per row (the vocabularies frozen first)."""
+        self.freeze()
+        for row in setup_processor_data_feeder(x):
+            yield np.array([0 if _is_nan(value) else self.vocabularies_[idx].get(value)
+                            for idx, value in enumerate(row)], dtype=np.int64)
+
+
+def _is_nan(value):
+    return isinstance(value, float) and math.isnan(value)
+
+
+# TF 1.15 spread these names over the submodules `text`, `categorical` and
+# `categorical_vocabulary`; each of those names reaches them all here.
+text = categorical = categorical_vocabulary = sys.modules[__name__]
 
 from tf1_graphs.contrib._missing import refuse_missing  # noqa: E402
 __getattr__ = refuse_missing(__name__)
