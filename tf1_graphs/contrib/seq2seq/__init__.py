@@ -1,0 +1,24 @@
+"""`tf.contrib.seq2seq`: all 29 names TF 1.15.5 exported, in modules named as TF 1.15's were.
+
+`attention_wrapper` (the Luong and Bahdanau mechanisms, their monotonic forms,
+`AttentionWrapper`), `decoder` (`Decoder`, `dynamic_decode`), `basic_decoder`, `helper` (training,
+greedy, sampling, scheduled, inference and custom helpers), `beam_search_decoder` (with
+`tile_batch`), `beam_search_ops` (`gather_tree`, rebuilt from core ops: TensorFlow 2.21 has no
+such kernel) and `loss`.  Names TF 1.15 listed but never defined (`monotonic_probability_fn`)
+stay an AttributeError, as there.
+"""
+from tf1_graphs.contrib.seq2seq import (  # noqa: F401  (TF 1.15's module names)
+    attention_wrapper, basic_decoder, beam_search_decoder, beam_search_ops, decoder, helper, loss)
+from tf1_graphs.contrib.seq2seq.attention_wrapper import (  # noqa: F401
+    AttentionMechanism, AttentionWrapper, AttentionWrapperState, BahdanauAttention, BahdanauMonotonicAttention,
+    LuongAttention, LuongMonotonicAttention, hardmax, monotonic_attention, safe_cumprod)
+from tf1_graphs.contrib.seq2seq.basic_decoder import BasicDecoder, BasicDecoderOutput  # noqa: F401
+from tf1_graphs.contrib.seq2seq.beam_search_decoder import (  # noqa: F401
+    BeamSearchDecoder, BeamSearchDecoderOutput, BeamSearchDecoderState, FinalBeamSearchDecoderOutput,
+    gather_tree_from_array, tile_batch)
+from tf1_graphs.contrib.seq2seq.beam_search_ops import gather_tree  # noqa: F401
+from tf1_graphs.contrib.seq2seq.decoder import Decoder, dynamic_decode  # noqa: F401
+from tf1_graphs.contrib.seq2seq.helper import (  # noqa: F401
+    CustomHelper, GreedyEmbeddingHelper, Helper, InferenceHelper, SampleEmbeddingHelper,
+    ScheduledEmbeddingTrainingHelper, ScheduledOutputTrainingHelper, TrainingHelper)
+from tf1_graphs.contrib.seq2seq.loss import SequenceLoss, sequence_loss  # noqa: F401
