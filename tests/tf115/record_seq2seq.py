@@ -117,11 +117,15 @@ def beam_search(tf, length_penalty_weight=0.0, coverage_penalty_weight=0.0, mech
                 log_probs=state.log_probs)
 
 
+def gather_tree_inputs():
+    """Random step ids [6 steps, 5 entries, 4 beams] in 0..5 and parent ids in 0..3."""
+    rng = np.random.RandomState(3)
+    return (rng.randint(0, 6, size=(6, 5, 4)).astype(np.int32), rng.randint(0, 4, size=(6, 5, 4)).astype(np.int32))
+
+
 def gather_tree_cases(tf):
     """gather_tree on random paths: end tokens inside, lengths 0, short, full and past max_time."""
-    rng = np.random.RandomState(3)
-    step_ids = rng.randint(0, 6, size=(6, 5, 4)).astype(np.int32)
-    parent_ids = rng.randint(0, 4, size=(6, 5, 4)).astype(np.int32)
+    step_ids, parent_ids = gather_tree_inputs()
     return dict(
         random=tf.contrib.seq2seq.gather_tree(step_ids, parent_ids, [0, 2, 4, 6, 9], 5),
         no_end=tf.contrib.seq2seq.gather_tree(step_ids, parent_ids, [6, 6, 3, 1, 6], 11))
