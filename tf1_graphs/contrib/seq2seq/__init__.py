@@ -7,6 +7,8 @@ greedy, sampling, scheduled, inference and custom helpers), `beam_search_decoder
 such kernel) and `loss`.  Names TF 1.15 listed but never defined (`monotonic_probability_fn`)
 stay an AttributeError, as there.
 """
+import types as _types
+
 from tf1_graphs.contrib.seq2seq import (  # noqa: F401  (TF 1.15's module names)
     attention_wrapper, basic_decoder, beam_search_decoder, beam_search_ops, decoder, helper, loss)
 from tf1_graphs.contrib.seq2seq.attention_wrapper import (  # noqa: F401
@@ -22,3 +24,10 @@ from tf1_graphs.contrib.seq2seq.helper import (  # noqa: F401
     CustomHelper, GreedyEmbeddingHelper, Helper, InferenceHelper, SampleEmbeddingHelper,
     ScheduledEmbeddingTrainingHelper, ScheduledOutputTrainingHelper, TrainingHelper)
 from tf1_graphs.contrib.seq2seq.loss import SequenceLoss, sequence_loss  # noqa: F401
+
+# Programs that subclass TF 1.15's mechanisms import its modules by their full path
+# (`from tensorflow.contrib.seq2seq.python.ops.attention_wrapper import _BaseAttentionMechanism`).
+python = _types.ModuleType("tf.contrib.seq2seq.python", "TF 1.15's path to the seq2seq modules.")
+python.ops = _types.ModuleType("tf.contrib.seq2seq.python.ops", "The seq2seq modules, under TF 1.15's path.")
+for _module in (attention_wrapper, basic_decoder, beam_search_decoder, beam_search_ops, decoder, helper, loss):
+    setattr(python.ops, _module.__name__.rsplit(".", 1)[1], _module)
