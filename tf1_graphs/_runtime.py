@@ -45,3 +45,7 @@ with _native_stderr_dropped():
 tensorflow.get_logger().setLevel("ERROR")  # the v1 API warns on every call; recipes opt back in
 tensorflow.compat.v1.disable_v2_behavior()  # reference variables and v1 control flow, as in TF 1.x
 warnings.filterwarnings("ignore", message=r".*is deprecated", category=UserWarning)
+
+from tf1_graphs.seeding import use_tf1_op_seeds  # noqa: E402  (needs TensorFlow loaded as above)
+
+use_tf1_op_seeds()  # implicit op seeds as TF 1.15 numbered them

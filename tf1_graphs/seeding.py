@@ -1,16 +1,42 @@
-"""One call that makes a graph-mode run bit-reproducible, in this process or any other.
+"""TF 1.x's op seeds, and one call that makes a graph-mode run bit-reproducible in any process.
+
+TF 1.15 gives a random op without a seed of its own the op seed `graph._last_id`: the number
+of ops the graph held when the op was made.  TF 2.21 counts random ops per graph instead, so
+the same program draws other numbers.  `use_tf1_op_seeds` puts TF 1.15's rule back (an
+explicit op seed, and a graph without a seed, behave as before in both); with it and a graph
+built op for op as TF 1.15 builds it, a seeded program draws TF 1.15's numbers.
 
 FACTS.md's seeding trap: with tf-keras, a legacy cell's default kernel initializer takes
 its seed from Python's `random` when TF 2 behaviour is on (`disable_eager_execution` alone),
 so `set_random_seed` does not fix the LSTM weights across processes.  tf1_graphs turns all
 v2 behaviour off, which makes the graph seed govern those initializers again (tested), and
-this function also seeds Python and NumPy, which the recipes use for data and shuffling.
+`seed_everything` also seeds Python and NumPy, which the recipes use for data and shuffling.
 """
 import contextlib
 import random
 
 import numpy as np
 import tensorflow as tf
+from tensorflow.python.eager import context
+from tensorflow.python.framework import ops, random_seed
+
+
+def tf1_get_seed(op_seed):
+    """TF 1.15's `get_seed` in graph mode: a missing op seed is the graph's op count (`Graph.version`)."""
+    graph = ops.get_default_graph()
+    if context.executing_eagerly() or graph.seed is None or op_seed is not None:
+        return random_seed.tf2_get_seed(op_seed)  # the same in TF 1.15 and 2.21
+    seeds = random_seed._truncate_seed(graph.seed), random_seed._truncate_seed(graph.version)
+    return (0, random_seed._MAXINT32) if seeds == (0, 0) else seeds
+
+
+def use_tf1_op_seeds():
+    """Every graph from now on takes its implicit op seeds as TF 1.15 did (idempotent)."""
+    if getattr(random_seed, "tf2_get_seed", None) is None:
+        random_seed.tf2_get_seed = random_seed.get_seed
+    random_seed.get_seed = tf1_get_seed
+    for api in (tf.compat.v1, tf.compat.v1.random):
+        api.get_seed = tf1_get_seed
 
 
 def seed_everything(seed):
