@@ -91,3 +91,31 @@ def test_broken_twin_a_float_moved_by_ten_times_the_tolerance_is_caught():
     _, values = run(BUILDERS["attention_luong"])
     values["attention"][0, 0] += 10 * FLOAT_TOL
     assert [m.split(":")[0] for m in mismatches(values, GOLDEN["attention_luong"]["values"])] == [".attention"]
+
+
+def beam_search_keras_form():
+    """The `beam_search` graph through TF 1.15's Keras-layer form, `BeamSearchDecoderV2`."""
+    s2s = tf.contrib.seq2seq
+    fed = graphs.inputs()
+    memory_input = tf.placeholder_with_default(fed["memory"], [None, graphs.T_ENC, graphs.H])
+    with tf.variable_scope("root", initializer=graphs.shape_initializer(tf)):
+        memory = s2s.tile_batch(memory_input, graphs.W)
+        lengths = s2s.tile_batch(tf.constant(graphs.ENCODER_LENGTHS), graphs.W)
+        cell = s2s.AttentionWrapper(tf.nn.rnn_cell.LSTMCell(graphs.H),
+                                    s2s.LuongAttention(graphs.H, memory, memory_sequence_length=lengths),
+                                    attention_layer_size=graphs.H)
+        decoder = s2s.beam_search_decoder.BeamSearchDecoderV2(cell, graphs.W, output_layer=tf.layers.Dense(graphs.V),
+                                                              maximum_iterations=7)
+        outputs, state, _ = decoder(tf.constant(fed["embedding"]), start_tokens=tf.fill([graphs.B], 1), end_token=2,
+                                    initial_state=cell.zero_state(graphs.B * graphs.W, tf.float32))
+    return dict(predicted_ids=outputs.predicted_ids, scores=outputs.beam_search_decoder_output.scores,
+                beam_lengths=state.lengths)
+
+
+def test_keras_form_of_beam_search_gives_tf115s_search():
+    variables, values = run(beam_search_keras_form)
+    golden = GOLDEN["beam_search"]
+    assert variables == golden["variables"]
+    assert mismatches(values, {k: golden["values"][k] for k in values}) == []
+    twin = {"predicted_ids": golden["values"]["predicted_ids"][::-1]}  # twin: the batch entries swapped
+    assert mismatches({"predicted_ids": values["predicted_ids"]}, twin) != []

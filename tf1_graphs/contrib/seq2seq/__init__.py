@@ -5,7 +5,9 @@
 greedy, sampling, scheduled, inference and custom helpers), `beam_search_decoder` (with
 `tile_batch`), `beam_search_ops` (`gather_tree`, rebuilt from core ops: TensorFlow 2.21 has no
 such kernel) and `loss`.  Names TF 1.15 listed but never defined (`monotonic_probability_fn`)
-stay an AttributeError, as there.
+stay an AttributeError, as there.  Of the Keras-layer forms TF 1.15 kept in those modules
+without exporting them, `decoder.BaseDecoder` and `beam_search_decoder.BeamSearchDecoderV2` are
+there too; the `*V2` attention mechanisms, `BasicDecoderV2` and the `sampler` module are not.
 """
 import types as _types
 

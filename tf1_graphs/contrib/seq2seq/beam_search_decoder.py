@@ -111,20 +111,25 @@ def _check_batch_beam(t, batch_size, beam_width):
     return v1.Assert(condition, [message])
 
 
-class BeamSearchDecoder(decoder.Decoder):
-    """Beam search over a cell: the initial state must be tiled to batch * beam_width (`tile_batch`)."""
+class _BeamSearch:
+    """What both beam search decoders share: the step, the scoring, the back-trace in `finalize`.
+    `_setup` takes the embedding, start and end tokens and initial state, at construction
+    (`BeamSearchDecoder`) or at `initialize` (`BeamSearchDecoderV2`)."""
 
-    def __init__(self, cell, embedding, start_tokens, end_token, initial_state, beam_width, output_layer=None,
-                 length_penalty_weight=0.0, coverage_penalty_weight=0.0, reorder_tensor_arrays=True):
+    def __init__(self, cell, beam_width, output_layer=None, length_penalty_weight=0.0,
+                 coverage_penalty_weight=0.0, reorder_tensor_arrays=True, **kwargs):
+        super().__init__(**kwargs)  # first: a Keras layer (the V2 form) tracks the attributes set below
         assert_like_rnncell("cell", cell)
         check_output_layer(output_layer)
         self._cell = cell
         self._output_layer = output_layer
         self._reorder_tensor_arrays = reorder_tensor_arrays
+        self._start_tokens = self._end_token = self._batch_size = None
         self._beam_width = beam_width
         self._length_penalty_weight = length_penalty_weight
         self._coverage_penalty_weight = coverage_penalty_weight
-        self._embedding_fn = _embedding_fn(embedding)
+
+    def _setup(self, start_tokens, end_token, initial_state):
         self._start_tokens = tf.convert_to_tensor(start_tokens, dtype=tf.int32, name="start_tokens")
         if self._start_tokens.shape.ndims != 1:
             raise ValueError("start_tokens must be a vector")
@@ -138,6 +143,19 @@ class BeamSearchDecoder(decoder.Decoder):
         self._start_inputs = self._embedding_fn(self._start_tokens)
         self._finished = tf.one_hot(tf.zeros([self._batch_size], dtype=tf.int32), depth=self._beam_width,
                                     on_value=False, off_value=True, dtype=tf.bool)
+
+    def _initial_values(self):
+        """Only beam 0 starts alive (log-prob 0; the others -inf), so the first step does not repeat beams."""
+        dtype = nest.flatten(self._initial_cell_state)[0].dtype
+        log_probs = tf.one_hot(tf.zeros([self._batch_size], dtype=tf.int32), depth=self._beam_width,
+                               on_value=tf.convert_to_tensor(0.0, dtype=dtype),
+                               off_value=tf.convert_to_tensor(-np.inf, dtype=dtype), dtype=dtype)
+        attention_probs = get_attention_probs(self._initial_cell_state, self._coverage_penalty_weight)
+        initial_state = BeamSearchDecoderState(
+            cell_state=self._initial_cell_state, log_probs=log_probs, finished=self._finished,
+            lengths=tf.zeros([self._batch_size, self._beam_width], dtype=tf.int64),
+            accumulated_attention_probs=() if attention_probs is None else attention_probs)
+        return self._finished, self._start_inputs, initial_state
 
     @property
     def batch_size(self):
@@ -160,19 +178,6 @@ class BeamSearchDecoder(decoder.Decoder):
         return BeamSearchDecoderOutput(
             scores=nest.map_structure(lambda _: dtype, layer_output_size(self._cell, self._output_layer)),
             predicted_ids=tf.int32, parent_ids=tf.int32)
-
-    def initialize(self, name=None):
-        """Only beam 0 starts alive (log-prob 0; the others -inf), so the first step does not repeat beams."""
-        dtype = nest.flatten(self._initial_cell_state)[0].dtype
-        log_probs = tf.one_hot(tf.zeros([self._batch_size], dtype=tf.int32), depth=self._beam_width,
-                               on_value=tf.convert_to_tensor(0.0, dtype=dtype),
-                               off_value=tf.convert_to_tensor(-np.inf, dtype=dtype), dtype=dtype)
-        attention_probs = get_attention_probs(self._initial_cell_state, self._coverage_penalty_weight)
-        initial_state = BeamSearchDecoderState(
-            cell_state=self._initial_cell_state, log_probs=log_probs, finished=self._finished,
-            lengths=tf.zeros([self._batch_size, self._beam_width], dtype=tf.int64),
-            accumulated_attention_probs=() if attention_probs is None else attention_probs)
-        return self._finished, self._start_inputs, initial_state
 
     def finalize(self, outputs, final_state, sequence_lengths):
         """Trace the beams back (`gather_tree`); with `reorder_tensor_arrays`, reorder the state's TensorArrays too."""
@@ -236,7 +241,7 @@ class BeamSearchDecoder(decoder.Decoder):
         with tf.control_dependencies([_check_batch_beam(t, self._batch_size, self._beam_width)]):
             return gather_tree_from_array(t, parent_ids, sequence_length)
 
-    def step(self, time, inputs, state, name=None):
+    def step(self, time, inputs, state, name=None, training=None):
         with v1.name_scope(name, "BeamSearchDecoderStep", (time, inputs, state)):
             inputs = nest.map_structure(lambda inp: self._merge_batch_beams(inp, s=inp.shape[2:]), inputs)
             cell_state = nest.map_structure(self._maybe_merge_batch_beams, state.cell_state, self._cell.state_size)
@@ -255,6 +260,47 @@ class BeamSearchDecoder(decoder.Decoder):
             next_inputs = tf.cond(tf.reduce_all(finished), lambda: self._start_inputs,
                                   lambda: self._embedding_fn(output.predicted_ids))
         return output, beam_state, next_inputs, finished
+
+
+class BeamSearchDecoder(_BeamSearch, decoder.Decoder):
+    """Beam search over a cell: the initial state must be tiled to batch * beam_width (`tile_batch`)."""
+
+    def __init__(self, cell, embedding, start_tokens, end_token, initial_state, beam_width, output_layer=None,
+                 length_penalty_weight=0.0, coverage_penalty_weight=0.0, reorder_tensor_arrays=True):
+        super().__init__(cell, beam_width, output_layer=output_layer, length_penalty_weight=length_penalty_weight,
+                         coverage_penalty_weight=coverage_penalty_weight,
+                         reorder_tensor_arrays=reorder_tensor_arrays)
+        self._embedding_fn = _embedding_fn(embedding)
+        self._setup(start_tokens, end_token, initial_state)
+
+    def initialize(self, name=None):
+        return self._initial_values()
+
+
+class BeamSearchDecoderV2(_BeamSearch, decoder.BaseDecoder):
+    """TF 1.15's Keras-layer form (not exported from `tf.contrib.seq2seq`):
+    `layer(embedding, start_tokens=, end_token=, initial_state=)` decodes."""
+
+    def __init__(self, cell, beam_width, embedding_fn=None, output_layer=None, length_penalty_weight=0.0,
+                 coverage_penalty_weight=0.0, reorder_tensor_arrays=True, **kwargs):
+        super().__init__(cell, beam_width, output_layer=output_layer, length_penalty_weight=length_penalty_weight,
+                         coverage_penalty_weight=coverage_penalty_weight,
+                         reorder_tensor_arrays=reorder_tensor_arrays, **kwargs)
+        if embedding_fn is not None and not callable(embedding_fn):
+            raise ValueError("embedding_fn is expected to be a callable, got %s" % type(embedding_fn))
+        self._embedding_fn = embedding_fn
+
+    def initialize(self, embedding, start_tokens, end_token, initial_state):
+        if embedding is not None and self._embedding_fn is not None:
+            raise ValueError("embedding and embedding_fn cannot be provided at same time")
+        if embedding is not None:
+            self._embedding_fn = _embedding_fn(embedding)
+        self._setup(start_tokens, end_token, initial_state)
+        return self._initial_values()
+
+    def call(self, embedding, start_tokens, end_token, initial_state, **kwargs):
+        return self._decode(embedding, dict(kwargs, start_tokens=start_tokens, end_token=end_token,
+                                            initial_state=initial_state))
 
 
 def _beam_search_step(time, logits, next_cell_state, beam_state, batch_size, beam_width, end_token,

@@ -4,10 +4,12 @@ As in TF 1.15: the loop runs under variable scope `decoder` (caching variables o
 device), stops when every batch entry is finished or after `maximum_iterations` steps, records
 each entry's length as the step it finished at, and with `impute_finished` emits zeros and
 carries the state unchanged for entries already finished.  Outputs come back batch major
-unless `output_time_major`.  TF 1.15's Keras-style `BaseDecoder` was never exported from
-`tf.contrib.seq2seq`; it is not provided.
+unless `output_time_major`.  `BaseDecoder` is TF 1.15's Keras-layer form (kept in this
+module, never exported from `tf.contrib.seq2seq`): calling it runs `dynamic_decode` with the
+decoding options given to its constructor.
 """
 import tensorflow as tf
+import tf_keras
 from tensorflow.python.ops import control_flow_util
 from tensorflow.python.ops.rnn import _transpose_batch_time
 
@@ -53,13 +55,52 @@ class Decoder:
         return False
 
 
+class BaseDecoder(tf_keras.layers.Layer):
+    """A decoder as a Keras layer: `layer(inputs, initial_state=...)` runs `dynamic_decode`, which
+    passes the call's inputs and keywords to `initialize`."""
+
+    def __init__(self, output_time_major=False, impute_finished=False, maximum_iterations=None,
+                 parallel_iterations=32, swap_memory=False, **kwargs):
+        self.output_time_major = output_time_major
+        self.impute_finished = impute_finished
+        self.maximum_iterations = maximum_iterations
+        self.parallel_iterations = parallel_iterations
+        self.swap_memory = swap_memory
+        super().__init__(**kwargs)
+
+    def call(self, inputs, initial_state=None, **kwargs):
+        return self._decode(inputs, dict(kwargs, initial_state=initial_state))
+
+    def _decode(self, inputs, init_kwargs):
+        init_kwargs.pop("training", None)  # tf_keras passes it to a `call` taking **kwargs; `initialize` takes none
+        return dynamic_decode(self, output_time_major=self.output_time_major, impute_finished=self.impute_finished,
+                              maximum_iterations=self.maximum_iterations,
+                              parallel_iterations=self.parallel_iterations, swap_memory=self.swap_memory,
+                              decoder_init_input=inputs, decoder_init_kwargs=init_kwargs)
+
+    batch_size = Decoder.batch_size
+    output_size = Decoder.output_size
+    output_dtype = Decoder.output_dtype
+    finalize = Decoder.finalize
+    tracks_own_finished = Decoder.tracks_own_finished
+
+    def initialize(self, inputs, initial_state=None, **kwargs):
+        """`(finished, initial_inputs, initial_state)`."""
+        raise NotImplementedError
+
+    def step(self, time, inputs, state):
+        raise NotImplementedError
+
+
 def dynamic_decode(decoder, output_time_major=False, impute_finished=False, maximum_iterations=None,
                    parallel_iterations=32, swap_memory=False, scope=None, **kwargs):
-    """`(final_outputs, final_state, final_sequence_lengths)` of running `decoder` to the end."""
-    if not isinstance(decoder, Decoder):
+    """`(final_outputs, final_state, final_sequence_lengths)` of running `decoder` to the end.
+
+    For a `BaseDecoder`, `decoder_init_input` and `decoder_init_kwargs` go to its `initialize`."""
+    if not isinstance(decoder, (Decoder, BaseDecoder)):
         raise TypeError("Expected decoder to be type Decoder, but saw: %s" % type(decoder))
     with v1.variable_scope(scope, "decoder") as varscope:
-        if not _inside_while_loop() and varscope.caching_device is None:
+        if not tf.executing_eagerly() and not _inside_while_loop() and varscope.caching_device is None:
             varscope.set_caching_device(lambda op: op.device)
         if maximum_iterations is not None:
             maximum_iterations = tf.convert_to_tensor(maximum_iterations, dtype=tf.int32,
@@ -67,7 +108,11 @@ def dynamic_decode(decoder, output_time_major=False, impute_finished=False, maxi
             if maximum_iterations.shape.ndims != 0:
                 raise ValueError("maximum_iterations must be a scalar")
 
-        initial_finished, initial_inputs, initial_state = decoder.initialize()
+        if isinstance(decoder, Decoder):
+            initial_finished, initial_inputs, initial_state = decoder.initialize()
+        else:
+            initial_finished, initial_inputs, initial_state = decoder.initialize(
+                kwargs.pop("decoder_init_input", None), **kwargs.pop("decoder_init_kwargs", {}))
         zero_outputs = nest.map_structure(lambda size, dtype: zeros_for(size, decoder.batch_size, dtype),
                                           decoder.output_size, decoder.output_dtype)
         if maximum_iterations is not None:
