@@ -4,7 +4,8 @@
 `AttentionWrapper`), `decoder` (`Decoder`, `dynamic_decode`), `basic_decoder`, `helper` (training,
 greedy, sampling, scheduled, inference and custom helpers), `beam_search_decoder` (with
 `tile_batch`), `beam_search_ops` (`gather_tree`, rebuilt from core ops: TensorFlow 2.21 has no
-such kernel) and `loss`.  Names TF 1.15 listed but never defined (`monotonic_probability_fn`)
+such kernel) and `loss`; also `gather_tree_from_array` and `SequenceLoss`, which TF 1.15 kept
+in those modules only.  Names TF 1.15 listed but never defined (`monotonic_probability_fn`)
 stay an AttributeError, as there.  Of the Keras-layer forms TF 1.15 kept in those modules
 without exporting them, `decoder.BaseDecoder` and `beam_search_decoder.BeamSearchDecoderV2` are
 there too; the `*V2` attention mechanisms, `BasicDecoderV2` and the `sampler` module are not.
@@ -33,3 +34,6 @@ python = _types.ModuleType("tf.contrib.seq2seq.python", "TF 1.15's path to the s
 python.ops = _types.ModuleType("tf.contrib.seq2seq.python.ops", "The seq2seq modules, under TF 1.15's path.")
 for _module in (attention_wrapper, basic_decoder, beam_search_decoder, beam_search_ops, decoder, helper, loss):
     setattr(python.ops, _module.__name__.rsplit(".", 1)[1], _module)
+
+from tf1_graphs.contrib._missing import refuse_missing  # noqa: E402
+__getattr__ = refuse_missing(__name__, known=())  # every TF 1.15 name is here: any other is a typo's AttributeError
