@@ -87,9 +87,9 @@ def _check_ndims(t):
 
 def _check_static_batch_beam_maybe(shape, batch_size, beam_width):
     """False (with TF 1.15's warning) when a TensorArray's elements cannot be [batch, beam, ...]."""
-    if (batch_size is not None and shape.dims[0].value is not None
+    if (batch_size is not None and tf.compat.dimension_value(shape[0]) is not None
             and (shape[0] != batch_size * beam_width
-                 or (shape.ndims >= 2 and shape.dims[1].value is not None
+                 or (shape.ndims >= 2 and tf.compat.dimension_value(shape[1]) is not None
                      and (shape[0] != batch_size or shape[1] != beam_width)))):
         v1.logging.warn("TensorArray reordering expects elements to be reshapable to %s which is incompatible "
                         "with the current shape %s. Consider setting reorder_tensor_arrays to False to disable "
