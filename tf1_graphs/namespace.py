@@ -10,6 +10,7 @@ import types
 import tensorflow as _tf
 
 from tf1_graphs import contrib as _contrib
+from tf1_graphs import estimator as _estimator
 
 
 class _TF1Namespace(types.ModuleType):
@@ -25,3 +26,4 @@ class _TF1Namespace(types.ModuleType):
 
 tf = _TF1Namespace("tf1_graphs.tf", __doc__)
 tf.contrib = _contrib
+tf.estimator = _estimator
