@@ -4,11 +4,11 @@ TensorFlow 2 removed `tf.contrib`.  The modules here re-implement, with TF 1.15'
 defaults, variable names and semantics: all of `rnn` (every cell, wrapper and run TF 1.15
 exported there; the cells in `rnn_cell`, `more_rnn_cells`, `grid_rnn_cell`, `conv_lstm`,
 `core_rnn_cell`, `lstm_ops`, `gru_ops`, `fused_rnn_cell`, on the shared `_cell_parts`), all of
-`legacy_seq2seq`, `seq2seq.sequence_loss`, all of `crf`, `cudnn_rnn`'s CPU cells, the `layers`
-functions with their initializers, regularizers, embedding lookups and `optimize_loss`,
-`framework` (arg scopes, variables, global step, nest), `learn.preprocessing`'s processors
-and `learn.ModeKeys`, `training.HParams`, and the `data` names that moved to
-`tf.data.experimental`.  Anything else, in this package or in one
+`legacy_seq2seq`, all of `seq2seq` (attention, decoders, helpers, beam search), all of `crf`,
+`cudnn_rnn`'s CPU cells, the `layers` functions with their initializers, regularizers,
+embedding lookups and `optimize_loss`, `framework` (arg scopes, variables, global step, nest),
+`learn.preprocessing`'s processors and `learn.ModeKeys`, `training.HParams`, and the `data`
+names that moved to `tf.data.experimental`.  Anything else, in this package or in one
 of its modules, is refused by name, so a pasted program fails on the line that needs it, not
 somewhere later.
 """

@@ -1,4 +1,4 @@
-"""contrib.seq2seq.sequence_loss against NumPy for every argument combination; the rest refused.
+"""contrib.seq2seq.sequence_loss against NumPy for every argument combination.
 
 The reductions follow TF 1.15's documentation: `average_across_*` divides the weighted sum
 by the summed weights, `sum_over_*` by the count of non-zero weights, 0/0 = 0; with one
@@ -13,7 +13,6 @@ import pytest
 
 from tf1_graphs import reference as ref
 from tf1_graphs import tf
-from tf1_graphs.contrib import ContribNotProvided
 
 BATCH, STEPS, CLASSES = 3, 4, 5
 FLAGS = ("average_across_timesteps", "average_across_batch", "sum_over_timesteps", "sum_over_batch")
@@ -121,17 +120,3 @@ def test_conflicting_or_ill_shaped_arguments_are_refused(graph, bad, message):
         tf.contrib.seq2seq.sequence_loss(**tensors, **arguments)
     good = {k: tf.constant(v) for k, v in zip(("logits", "targets", "weights"), _inputs())}
     tf.contrib.seq2seq.sequence_loss(**good)  # twin: well-formed arguments build
-
-
-@pytest.mark.parametrize("name", ["BasicDecoder", "dynamic_decode", "TrainingHelper", "GreedyEmbeddingHelper",
-                                  "AttentionWrapper", "BahdanauAttention", "BeamSearchDecoder", "tile_batch"])
-def test_the_rest_of_contrib_seq2seq_is_refused_by_name(name):
-    with pytest.raises(ContribNotProvided, match=rf"tf\.contrib\.seq2seq\.{name} is not provided by tf1_graphs"):
-        getattr(tf.contrib.seq2seq, name)
-
-
-def test_a_name_contrib_seq2seq_never_had_is_a_plain_attribute_error():
-    """Twin of the refusal: only TF 1.15's own names get the not-provided message."""
-    with pytest.raises(AttributeError) as raised:
-        tf.contrib.seq2seq.NoSuchDecoder
-    assert not isinstance(raised.value, ContribNotProvided)

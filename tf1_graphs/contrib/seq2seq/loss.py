@@ -1,4 +1,4 @@
-"""`tf.contrib.seq2seq`: `sequence_loss` (and `SequenceLoss`); its other names are refused by name.
+"""`sequence_loss` and `SequenceLoss`, as TF 1.15's contrib/seq2seq/python/ops/loss.py had them.
 
 `sequence_loss` takes [batch, time, classes] logits, [batch, time] int targets and
 [batch, time] weights.  The weighted cross-entropy is reduced as TF 1.15 reduced it:
@@ -10,18 +10,6 @@ average (averaging over time and summing over the batch gives [batch]); so does 
 import tensorflow as _tf
 
 _v1 = _tf.compat.v1
-
-# What TF 1.15's tf.contrib.seq2seq exported besides sequence_loss: decoders, helpers,
-# attention and beam search, none of which the replicated programs use.
-_NOT_PROVIDED = (
-    "Decoder", "dynamic_decode", "BasicDecoder", "BasicDecoderOutput", "BeamSearchDecoder",
-    "BeamSearchDecoderOutput", "BeamSearchDecoderState", "Helper", "CustomHelper",
-    "FinalBeamSearchDecoderOutput", "gather_tree", "GreedyEmbeddingHelper", "InferenceHelper",
-    "SampleEmbeddingHelper", "ScheduledEmbeddingTrainingHelper", "ScheduledOutputTrainingHelper",
-    "TrainingHelper", "BahdanauAttention", "LuongAttention", "hardmax", "AttentionWrapperState",
-    "AttentionWrapper", "AttentionMechanism", "tile_batch", "safe_cumprod", "monotonic_attention",
-    "monotonic_probability_fn", "BahdanauMonotonicAttention", "LuongMonotonicAttention",
-)
 
 
 def sequence_loss(logits, targets, weights, average_across_timesteps=True,
@@ -96,7 +84,3 @@ class SequenceLoss(_tf.keras.losses.Loss):
 
 def _nonzero_count(weights, dtype, axis=None):
     return _tf.cast(_tf.math.count_nonzero(weights, axis=axis), dtype)
-
-
-from tf1_graphs.contrib._missing import refuse_missing  # noqa: E402
-__getattr__ = refuse_missing(__name__, known=_NOT_PROVIDED)
