@@ -12,7 +12,8 @@ and their `bias`es [H] (zeros), created in that order.
 """
 import tensorflow as _tf
 
-from tf1_graphs.contrib._missing import ContribNotProvided, refuse_missing
+from tf1_graphs.contrib._missing import refuse_missing
+from tf1_graphs.refusals import not_provided
 from tf1_graphs.contrib.lstm_ops import LSTMBlockCell
 
 _v1 = _tf.compat.v1
@@ -80,6 +81,5 @@ def __getattr__(name):
         cell = _CPU_CELL_FOR[name]
         instead = (f"; tf.contrib.cudnn_rnn.{cell} runs on the CPU with its weights" if cell
                    else " (TF 1.15 had no CPU cell for it either)")
-        raise ContribNotProvided(f"tf.contrib.cudnn_rnn.{name} is not provided by tf1_graphs: it needs a GPU "
-                                 f"with cuDNN{instead}")
+        raise not_provided("tf.contrib.cudnn_rnn", name, f": it needs a GPU with cuDNN{instead}")
     return _refuse(name)
