@@ -3,12 +3,13 @@
 The golden (tests/tf115/goldens/cells115.json.gz) was written by tests/tf115/record_cells115.py
 under TensorFlow 1.15.5 from the same builders (tests/tf115/cells115_graphs.py).  Compared:
 - the forward op list (type, name, seeds of random ops, in order), exactly; the one tolerated
-  difference is TF 2.21's `AddV2` for TF 1.15's `Add` inside random_uniform (tf115_ops.py's
-  documented rename: same count, names and seeds);
+  difference is TF 2.21's `AddV2` for TF 1.15's `Add` that shifts a random_uniform or
+  random_normal draw (tf115_ops.py's documented rename: same count, names and seeds);
 - variable names and shapes, exactly;
 - seeded initial values (default initializers, graph seed 1), bit for bit;
 - outputs, three Adam steps' losses and the trained variables: TF 1.15's CPU kernels are not
-  TF 2.21's (Eigen vs oneDNN matmuls), so within OUTPUT_TOLERANCE (measured: see there);
+  TF 2.21's (Eigen vs oneDNN matmuls), so within OUTPUT_TOLERANCE, TRAINED_TOLERANCE (measured:
+  see there);
 - outputs with constant variables (the cells' arithmetic alone), within OUTPUT_TOLERANCE.
 A scenario's op list and seeded values can be TF 1.15's only when the shared ops it uses
 (split, dropout, random_uniform, get_variable's default initializer: tf1_graphs/tf115_ops.py)
@@ -18,6 +19,7 @@ are; where such an op is not yet TF 1.15's here, the scenario's checks are expec
 import gzip
 import json
 import os
+import re
 
 import numpy as np
 import pytest
@@ -27,7 +29,12 @@ from tests.tf115 import cells115_graphs as graphs
 from tf1_graphs import rnn_cell_impl, tensor_arrays, tf
 
 GOLDEN = os.path.join(os.path.dirname(os.path.dirname(__file__)), "tf115", "goldens", "cells115.json.gz")
-OUTPUT_TOLERANCE = 1e-5  # absolute; the largest difference measured over all scenarios is reported in README
+# Absolute.  Measured over every scenario (with tf115_ops.py's shared ops): outputs 8.9e-8,
+# losses 1.2e-7, constant-variable outputs 6e-8; trained variables (per variable: its sum and
+# first values, after three Adam steps, which magnify last-bit differences) 1.2e-6, but 1.8e-5
+# for static_rnn/dropout.
+OUTPUT_TOLERANCE = 1e-6
+TRAINED_TOLERANCE = 1e-4
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +43,12 @@ def golden():
         return json.load(text)
 
 
+_RANDOM_SCALING = re.compile(r"random_(uniform|normal)(_\d+)?$")  # the Add that shifts a draw
+
+
 def _tf115_types(records):
-    """Our records with TF 2.21's AddV2 inside random_uniform named Add, as TF 1.15 made it."""
-    return [["Add"] + r[1:] if r[0] == "AddV2" and r[1].endswith("random_uniform") else r for r in records]
+    """Our records with TF 2.21's AddV2 in random_uniform/random_normal named Add, as TF 1.15 made it."""
+    return [["Add"] + r[1:] if r[0] == "AddV2" and _RANDOM_SCALING.search(r[1]) else r for r in records]
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +72,14 @@ def _expect_shared_ops(golden_records, unlike):
     missing = sorted(_shared_ops_used(golden_records) & unlike)
     if missing:
         pytest.xfail(f"uses shared ops not yet TF 1.15's here: {', '.join(missing)}")
+
+
+def _expect_draw_order(golden_records):
+    """Random ops in a while loop draw once per step, in the order the executor runs the steps:
+    TF 1.15 ran them first to last; TF 2.21's graph optimizer (its common subgraph elimination)
+    leaves them last to first, or in no fixed order when it is off.  Same seeds, other masks."""
+    if any(kind == "RandomUniform" and "/while/" in name for kind, name, *_ in golden_records):
+        pytest.xfail("draws inside dynamic_rnn's loop come in another order (executor)")
 
 
 _records = {}
@@ -105,8 +123,8 @@ def _values_differ(ours, expected):
         if _max_difference(ours[key], expected[key]) > OUTPUT_TOLERANCE:
             return key
     trained = [[v["sum"]] + v["head"] for v in ours["trained"]]
-    if _max_difference(trained, [[v["sum"]] + v["head"] for v in expected["trained"]]) > OUTPUT_TOLERANCE * 10:
-        return "trained variables"  # a sum of up to 180 values: ten times the tolerance
+    if _max_difference(trained, [[v["sum"]] + v["head"] for v in expected["trained"]]) > TRAINED_TOLERANCE:
+        return "trained variables"
     return None
 
 
@@ -114,6 +132,7 @@ def _values_differ(ours, expected):
 def test_seeded_values_and_training_are_tf115s(golden, shared_ops_unlike_tf115, name):
     expected = golden["default_init"][name]
     _expect_shared_ops(expected["ops"], shared_ops_unlike_tf115)
+    _expect_draw_order(expected["ops"])
     assert _values_differ(_record(name), expected) is None
 
 
@@ -123,6 +142,7 @@ def test_constant_variable_outputs_are_tf115s(golden, shared_ops_unlike_tf115, n
     golden_ops = golden["default_init"][name]["ops"]
     if any(r[0] == "RandomUniform" and "Initializer" not in r[1] for r in golden_ops):
         _expect_shared_ops(golden_ops, shared_ops_unlike_tf115)
+        _expect_draw_order(golden_ops)
     ours = graphs.constant_outputs(tf, name)
     assert _max_difference(ours, golden["constant_init"][name]) <= OUTPUT_TOLERANCE
 
@@ -162,11 +182,15 @@ def test_twin_tf_keras_variational_dropout_differs(golden, monkeypatch):
 
 
 def test_twin_perturbed_values_differ(golden):
-    """A golden output moved by twice the tolerance, or another seeded initial value, is detected."""
+    """A golden output or trained value moved by twice its tolerance, or another seeded
+    initial value, is detected."""
     expected = json.loads(json.dumps(golden["default_init"]["dynamic_rnn/basic_rnn"]))
     ours = json.loads(json.dumps(expected))
     ours["outputs"][0][0][0][0] += 2 * OUTPUT_TOLERANCE
     assert _values_differ(ours, expected) == "outputs"
+    ours = json.loads(json.dumps(expected))
+    ours["trained"][0]["sum"] += 2 * TRAINED_TOLERANCE
+    assert _values_differ(ours, expected) == "trained variables"
     ours = json.loads(json.dumps(expected))
     ours["initial"][0]["head"][0] = np.nextafter(np.float32(ours["initial"][0]["head"][0]), np.float32(1)).item()
     assert _values_differ(ours, expected) == "initial values"
