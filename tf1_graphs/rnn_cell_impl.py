@@ -30,6 +30,7 @@ _v1 = tf.compat.v1
 class BasicLSTMCell(legacy_cells.BasicLSTMCell):
     """TF 1.15's BasicLSTMCell: tf_keras's, but its additions are `Add` ops, as in TF 1.15."""
 
+    @tf.autograph.experimental.do_not_convert  # as tf_keras's own: errors unwrapped, no conversion cost
     def call(self, inputs, state):
         legacy_cells._check_rnn_cell_input_dtypes([inputs, state])
         one = tf.constant(1, dtype=tf.int32)

@@ -38,7 +38,7 @@ def basic_lstm_gate_ops(graph, layer_scope):
     """
     split = graph.get_operation_by_name(f"{layer_scope}/split")
     pre = dict(zip(reference.LSTM_GATE_ORDER, split.outputs))
-    forget_sum = _consumer(pre["f"], "AddV2")
+    forget_sum = _consumer(pre["f"], "Add")  # TF 1.15's BasicLSTMCell adds with Add, not AddV2
     gates = {"i": _consumer(pre["i"], "Sigmoid"), "j": _consumer(pre["j"], "Tanh"),
              "f": _consumer(forget_sum.outputs[0], "Sigmoid"), "o": _consumer(pre["o"], "Sigmoid")}
     return gates, forget_sum
