@@ -3,12 +3,10 @@
 `build(tf, name, constant_init)` makes one scenario in the default graph; `record(tf, name)`
 builds it in a fresh graph with graph seed 1 and returns what TF 1.15.5 is held to: the op
 list (type, name, in creation order: the order decides TF 1.15's implicit op seeds), the
-variables, their seeded initial values, the outputs and three seeded Adam steps.
-`record_cells115.py` runs `record` under TF 1.15.5 and writes goldens/cells115.json;
-tests/tf1_graphs/test_cells115.py runs it under tf1_graphs and compares.
-
-`constant_init=True` gives every variable a constant initializer, so that the op list holds
-only the cells' and the runs' own ops (the default initializers are another module's work).
+variables, their seeded initial values, the outputs and three seeded Adam steps;
+`constant_outputs(tf, name)` the outputs with every variable constant (the arithmetic alone).
+`record_cells115.py` runs both under TF 1.15.5 and writes goldens/cells115.json.gz;
+tests/tf1_graphs/test_cells115.py runs them under tf1_graphs and compares.
 """
 import numpy as np
 
