@@ -39,3 +39,9 @@ warnings.filterwarnings("ignore", message=r".*is deprecated", category=UserWarni
 from tf1_graphs.seeding import use_tf1_op_seeds  # noqa: E402  (needs TensorFlow loaded as above)
 
 use_tf1_op_seeds()  # implicit op seeds as TF 1.15 numbered them
+
+from tf1_graphs.rnn_cell_impl import use_tf115_cells  # noqa: E402
+from tf1_graphs.tensor_arrays import use_tf115_tensor_array_size  # noqa: E402
+
+use_tf115_cells()  # before tf1_graphs.contrib takes the cell classes by name
+use_tf115_tensor_array_size()

@@ -30,7 +30,7 @@ class CellAnatomy:
     """How one call of an LSTM cell kind shows in the graph, for the checks that look inside it.
 
     BasicLSTMCell: a MatMul reads the kernel and a BiasAdd the bias, `split` cuts the result
-    into pre-activations i, j, f, o, and an AddV2 adds the constant forget bias to f.
+    into pre-activations i, j, f, o, and an Add adds the constant forget bias to f.
     LSTMBlockCell: one fused op reads kernel and bias and returns i, cs, f, o, ci, co, h:
     the gates already activated (ci is tanh(j)); the forget bias is an attribute of the op,
     and the op checks its input shapes only when it runs.
