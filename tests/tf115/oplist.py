@@ -24,8 +24,8 @@ TF115_PYTHON = os.environ.get("TF115_PYTHON", "/work/tf115/bin/python")
 RANDOM_ATTRS = ("seed", "seed2")
 # Importing TensorFlow 2.21 sets TF2_BEHAVIOR=1, which would make TF 1.15 build resource variables.
 _TF2_ENVIRONMENT = ("TF2_BEHAVIOR", "TF_USE_LEGACY_KERAS")
-# TF 2.21's new names for the same op: they change no count, name or seed (see --same-types).
-TF2_TYPE_RENAMES = {"AddV2": "Add"}
+# One op under two type names (TF 1.15 itself makes both): no count, name or seed depends on which.
+SAME_TYPES = {"AddV2": "Add"}
 
 
 def op_records(graph):
@@ -68,9 +68,9 @@ def tf115_records(spec, graph_seed=0):
     return json.loads(done.stdout)
 
 
-def with_tf115_types(records):
-    """The records with TF 2.21's renamed op types under their TF 1.15 names."""
-    return [[TF2_TYPE_RENAMES.get(record[0], record[0])] + record[1:] for record in records]
+def with_same_types(records):
+    """The records with each op type in SAME_TYPES under its one name."""
+    return [[SAME_TYPES.get(record[0], record[0])] + record[1:] for record in records]
 
 
 def _line(record):
@@ -90,7 +90,7 @@ def main(argv=None):
     parser.add_argument("--tf1-graphs", action="store_true", help="list tf1_graphs' ops")
     parser.add_argument("--diff", action="store_true", help="diff TF 1.15's list against tf1_graphs'")
     parser.add_argument("--context", type=int, default=3)
-    parser.add_argument("--same-types", action="store_true", help="ignore TF 2.21's op type renames")
+    parser.add_argument("--same-types", action="store_true", help="Add and AddV2 alike")
     settings = parser.parse_args(argv)
     builder = load_builder(settings.builder)
     if not (settings.tf1_graphs or settings.diff):
@@ -99,12 +99,12 @@ def main(argv=None):
         return 0
     from tf1_graphs import tf
     ours = build_records(builder, tf, settings.graph_seed)
-    if settings.same_types:
-        ours = with_tf115_types(ours)
     if settings.tf1_graphs:
         json.dump(ours, sys.stdout)
         return 0
     tf115 = tf115_records(settings.builder, settings.graph_seed)
+    if settings.same_types:
+        tf115, ours = with_same_types(tf115), with_same_types(ours)
     lines = diff(tf115, ours, settings.context)
     print("\n".join(lines) if lines else "same %d ops" % len(ours))
     print("ops: tf115 %d, tf1_graphs %d" % (len(tf115), len(ours)))

@@ -1,0 +1,139 @@
+"""TF 1.15's op builders where TensorFlow 2.21 builds other ops, so seeds and names come out as in TF 1.15.
+
+TF 1.15 seeds a random op without a seed of its own by the number of ops the graph already
+holds (tf1_graphs.seeding), so one op more or less anywhere before it changes every number
+drawn after.  TensorFlow 2.21 builds a few common functions with fewer or other ops than TF
+1.15 did; each builder here makes TF 1.15's ops, in TF 1.15's order and under its names
+(measured op for op against TF 1.15.5 by tests/tf115/oplist.py), and `use_tf115_ops` puts
+them in place of TF 2.21's under every name TensorFlow binds them to (`tf1_graphs._rebind`),
+so TensorFlow's own callers (get_variable's initializers, tf_keras's Dropout) build them too.
+
+What stays TF 2.21's (same op count and order, so no seed moves): `AddV2` where TF 1.15 made
+`Add`, and a few inner names (`ones_like/Shape/shape_as_tensor` for `ones_like/Shape`,
+`gradients/grad_ys_0/Const` for `gradients/grad_ys_0`).  Gradient graphs stay TF 2.21's: see
+README's "Same numbers as TF 1.15" for what that changes.
+"""
+import collections.abc
+import numbers
+
+import numpy as np
+from tensorflow.python.framework import constant_op, dtypes, indexed_slices, ops, tensor_shape, tensor_util
+from tensorflow.python.ops import array_ops, clip_ops, gen_math_ops, math_ops, nn_ops, random_ops
+
+TF221 = {}  # TF 2.21's own functions, by name, kept for the tests' broken twins
+
+
+def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None):
+    """TF 1.15 always makes `min` and `max` and scales (Sub, Mul, Add), even for [0, 1) floats.
+
+    TF 2.21 skips those five ops when the bounds are the Python ints 0 and 1; given floats, it
+    builds exactly TF 1.15's ops, so the bounds are handed over as floats."""
+    if dtypes.as_dtype(dtype).is_floating:
+        maxval = 1 if maxval is None else maxval
+        minval, maxval = (float(bound) if isinstance(bound, int) else bound for bound in (minval, maxval))
+    return TF221["random_uniform"](shape, minval, maxval, dtype, seed, name)
+
+
+def dropout_v2(x, rate, noise_shape=None, seed=None, name=None):
+    """TF 1.15's dropout: x * (1 / (1 - rate)) * cast(uniform >= rate), a uniform draw scaled from [0, 1).
+
+    TF 2.21 compares an unscaled draw and selects with SelectV2: fewer ops, other seeds after."""
+    with ops.name_scope(name, "dropout", [x]) as name:
+        x = ops.convert_to_tensor(x, name="x")
+        if not x.dtype.is_floating:
+            raise ValueError("x has to be a floating point tensor since it's going to be scaled. "
+                             "Got a %s tensor instead." % x.dtype)
+        if isinstance(rate, numbers.Real):
+            if not 0 <= rate < 1:
+                raise ValueError("rate must be a scalar tensor or a float in the range [0, 1), got %g" % rate)
+            if rate == 0:
+                return x
+        rate = ops.convert_to_tensor(rate, dtype=x.dtype, name="rate")
+        rate.shape.assert_has_rank(0)
+        if tensor_util.constant_value(rate) == 0:
+            return x
+        uniform = random_uniform(nn_ops._get_noise_shape(x, noise_shape), seed=seed, dtype=x.dtype)
+        scale = 1 / (1 - rate)
+        kept = uniform >= rate
+        dropped = x * scale * math_ops.cast(kept, x.dtype)  # in this order: Mul, Cast, Mul
+        dropped.set_shape(x.shape)
+        return dropped
+
+
+def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None):
+    """TF 1.15's `tf.nn.dropout`: `keep_prob` (deprecated) or `rate`, then `dropout_v2`."""
+    if keep_prob is not None and rate is not None:
+        raise ValueError("Cannot specify both 'rate' and 'keep_prob'.")
+    if keep_prob is not None:
+        try:
+            rate = 1. - keep_prob  # a tensor keep_prob makes a Sub op here, outside the dropout scope
+        except TypeError:
+            raise ValueError("keep_prob must be a floating point number or Tensor (got %r)" % keep_prob)
+    if rate is None:
+        raise ValueError("You must provide a rate to dropout.")
+    return dropout_v2(x, rate, noise_shape=noise_shape, seed=seed, name=name)
+
+
+def split(value, num_or_size_splits, axis=0, num=None, name="split"):
+    """TF 1.15 converts `num_or_size_splits` to a tensor first, so a count leaves a lone Const before Split."""
+    if isinstance(num_or_size_splits, (numbers.Integral, tensor_shape.Dimension)):
+        ops.convert_to_tensor(num_or_size_splits)
+    return TF221["split"](value, num_or_size_splits, axis=axis, num=num, name=name)
+
+
+def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
+    """TF 1.15 turns a non-finite norm into NaN with IsFinite and Select; TF 2.21 adds (norm - norm)."""
+    if not isinstance(t_list, collections.abc.Sequence) or isinstance(t_list, str):
+        raise TypeError("t_list should be a sequence")
+    t_list = list(t_list)
+    if use_norm is None:
+        use_norm = clip_ops.global_norm(t_list, name)
+    with ops.name_scope(name, "clip_by_global_norm", t_list + [clip_norm]) as name:
+        scale_for_finite = clip_norm * math_ops.minimum(
+            1.0 / use_norm, constant_op.constant(1.0, dtype=use_norm.dtype) / clip_norm)
+        scale = gen_math_ops.select(math_ops.is_finite(use_norm), scale_for_finite,
+                                    constant_op.constant(float("nan"), dtype=use_norm.dtype))
+        values = [None if t is None else ops.convert_to_tensor(
+            t.values if isinstance(t, indexed_slices.IndexedSlices) else t, name="t_%d" % i) for i, t in enumerate(t_list)]
+        clipped = []
+        for i, value in enumerate(values):
+            if value is None:
+                clipped.append(None)
+                continue
+            with ops.colocate_with(value):
+                clipped.append(array_ops.identity(value * scale, name="%s_%d" % (name, i)))
+        clipped = [indexed_slices.IndexedSlices(c, t.indices, t.dense_shape) if isinstance(t, indexed_slices.IndexedSlices) else c
+                   for c, t in zip(clipped, t_list)]
+    return clipped, use_norm
+
+
+def reduction_dims(x, axis):
+    """All of x's axes when `axis` is None: one Const whenever the rank is known, a scalar's too.
+
+    TF 2.21 tests the rank for truth, so reducing a scalar (the mean of a loss) builds Rank
+    and Range ops where TF 1.15 made one Const."""
+    if axis is not None:
+        return axis
+    rank = getattr(x, "shape", tensor_shape.unknown_shape()).rank
+    if rank is not None:
+        return constant_op.constant(np.arange(rank), dtype=dtypes.int32)
+    return TF221["_ReductionDims"](x, axis)
+
+
+_TF115 = {
+    (random_ops, "random_uniform"): random_uniform,
+    (nn_ops, "dropout_v2"): dropout_v2,
+    (nn_ops, "dropout"): dropout,
+    (array_ops, "split"): split,
+    (clip_ops, "clip_by_global_norm"): clip_by_global_norm,
+    (math_ops, "_ReductionDims"): reduction_dims,
+}
+
+
+def use_tf115_ops():
+    """TF 1.15's builders in place of TF 2.21's, under every name they are bound to (idempotent)."""
+    from tf1_graphs._rebind import rebind
+    for (module, name), tf115 in _TF115.items():
+        if name not in TF221:
+            TF221[name] = getattr(module, name)
+    rebind({TF221[name]: tf115 for (_, name), tf115 in _TF115.items()})
