@@ -18,7 +18,8 @@ import numbers
 
 import numpy as np
 from tensorflow.python.framework import constant_op, dtypes, indexed_slices, ops, tensor_shape, tensor_util
-from tensorflow.python.ops import array_ops, clip_ops, gen_math_ops, math_ops, nn_ops, random_ops
+from tensorflow.python.ops import array_ops, array_ops_stack, clip_ops, gen_math_ops, math_ops, nn_ops, random_ops
+from tf_keras.src.layers.convolutional import base_conv as keras_conv
 
 TF221 = {}  # TF 2.21's own functions, by name, kept for the tests' broken twins
 
@@ -107,6 +108,92 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
     return clipped, use_norm
 
 
+def tensordot(a, b, axes, name=None):
+    """TF 1.15's tensordot: both operands always transposed and reshaped to matrices, the product reshaped.
+
+    TF 2.21 skips a transpose by the identity, a reshape to the same shape and the final
+    reshape, so `tf.layers.dense` on a [batch, time, units] input makes six ops fewer."""
+    with ops.name_scope(name, "Tensordot", [a, b, axes]) as name:
+        a = ops.convert_to_tensor(a, name="a")
+        b = ops.convert_to_tensor(b, name="b")
+        a_axes, b_axes = _contraction_axes(a, axes)
+        a_matrix, a_free, a_free_static = _as_matrix(a, a_axes, contracted_first=False)
+        b_matrix, b_free, b_free_static = _as_matrix(b, b_axes, contracted_first=True)
+        product = math_ops.matmul(a_matrix, b_matrix)
+        if isinstance(a_free, list) and isinstance(b_free, list):
+            return array_ops.reshape(product, a_free + b_free, name=name)
+        free = array_ops.concat([ops.convert_to_tensor(a_free, dtype=dtypes.int32),
+                                 ops.convert_to_tensor(b_free, dtype=dtypes.int32)], 0)
+        product = array_ops.reshape(product, free, name=name)
+        if a_free_static is not None and b_free_static is not None:
+            product.set_shape(a_free_static + b_free_static)
+        return product
+
+
+def _contraction_axes(a, axes):
+    """(a's contracted axes, b's), from an int (the last `axes` of a, the first of b), a pair, or a tensor."""
+    if isinstance(axes, numbers.Integral):
+        if axes < 0:
+            raise ValueError("'axes' must be at least 0.")
+        rank = a.shape.rank
+        if rank is None:
+            rank = array_ops.rank(a)
+            return math_ops.range(rank - axes, rank, dtype=dtypes.int32), math_ops.range(axes, dtype=dtypes.int32)
+        if axes > rank:
+            raise ValueError("'axes' must not be larger than the number of dimensions of tensor %s." % a)
+        return list(range(rank - axes, rank)), list(range(axes))
+    if isinstance(axes, (list, tuple)):
+        if len(axes) != 2:
+            raise ValueError("'axes' must be an integer or have length 2.")
+        a_axes, b_axes = axes
+        if isinstance(a_axes, numbers.Integral) and isinstance(b_axes, numbers.Integral):
+            a_axes, b_axes = [a_axes], [b_axes]
+        if len(a_axes) != len(b_axes):
+            raise ValueError("Different number of contraction axes 'a' and 'b', %s != %s."
+                             % (len(a_axes), len(b_axes)))
+        return a_axes, b_axes
+    axes = ops.convert_to_tensor(axes, name="axes", dtype=dtypes.int32)
+    return axes[0], axes[1]
+
+
+def _as_matrix(x, axes, contracted_first):
+    """(x transposed and reshaped to [free, contracted] or [contracted, free], free dims, their static shape)."""
+    if x.shape.is_fully_defined() and isinstance(axes, (list, tuple)):
+        shape = x.shape.as_list()
+        axes = [axis % len(shape) if axis < 0 else axis for axis in axes]
+        free = [axis for axis in range(len(shape)) if axis not in axes]
+        free_dims = [shape[axis] for axis in free]
+        free_size, contracted_size = int(np.prod(free_dims)), int(np.prod([shape[axis] for axis in axes]))
+        if contracted_first:
+            perm, matrix_shape = list(axes) + free, [contracted_size, free_size]
+        else:
+            perm, matrix_shape = free + list(axes), [free_size, contracted_size]
+        return array_ops.reshape(array_ops.transpose(x, perm), matrix_shape), free_dims, free_dims
+    if x.shape.rank is not None and isinstance(axes, (list, tuple)):
+        shape = x.shape.as_list()
+        axes = [axis % len(shape) if axis < 0 else axis for axis in axes]
+        free = [axis for axis in range(len(shape)) if axis not in axes]
+        free_dims_static = [shape[axis] for axis in free]
+        axes = ops.convert_to_tensor(axes, dtype=dtypes.int32, name="axes")
+        free = ops.convert_to_tensor(free, dtype=dtypes.int32, name="free")
+        shape = array_ops.shape(x)
+    else:
+        free_dims_static = None
+        shape = array_ops.shape(x)
+        rank = array_ops.rank(x)
+        axes = ops.convert_to_tensor(axes, dtype=dtypes.int32, name="axes")
+        axes = array_ops.where(axes >= 0, axes, axes + rank)
+        free, _ = array_ops.setdiff1d(math_ops.range(rank), axes)
+    free_dims = array_ops.gather(shape, free)
+    contracted_dims = array_ops.gather(shape, axes)
+    free_size, contracted_size = math_ops.reduce_prod(free_dims), math_ops.reduce_prod(contracted_dims)
+    if contracted_first:
+        perm, matrix_shape = array_ops.concat([axes, free], 0), array_ops_stack.stack([contracted_size, free_size])
+    else:
+        perm, matrix_shape = array_ops.concat([free, axes], 0), array_ops_stack.stack([free_size, contracted_size])
+    return array_ops.reshape(array_ops.transpose(x, perm), matrix_shape), free_dims, free_dims_static
+
+
 def reduction_dims(x, axis):
     """All of x's axes when `axis` is None: one Const whenever the rank is known, a scalar's too.
 
@@ -120,6 +207,22 @@ def reduction_dims(x, axis):
     return TF221["_ReductionDims"](x, axis)
 
 
+def conv_build(layer, input_shape):
+    """TF 1.15's Keras convolutions made their convolution op object in `build`: a `dilation_rate` Const."""
+    TF221["Conv.build"](layer, input_shape)
+    ops.convert_to_tensor(list(layer.dilation_rate), dtypes.int32, name="dilation_rate")
+
+
+def conv_op(layer, inputs, kernel):
+    """tf_keras names a 1-D convolution after its class, `Conv1D`; TF 1.15's was `conv1d` (the op count is the same)."""
+    if layer.rank != 1:
+        return TF221["Conv.convolution_op"](layer, inputs, kernel)
+    padding = "VALID" if layer.padding == "causal" else layer.padding.upper()
+    return nn_ops.convolution_v2(inputs, kernel, strides=list(layer.strides), padding=padding,
+                                 dilations=list(layer.dilation_rate), data_format=layer._tf_data_format,
+                                 name="conv1d")
+
+
 _TF115 = {
     (random_ops, "random_uniform"): random_uniform,
     (nn_ops, "dropout_v2"): dropout_v2,
@@ -127,12 +230,22 @@ _TF115 = {
     (array_ops, "split"): split,
     (clip_ops, "clip_by_global_norm"): clip_by_global_norm,
     (math_ops, "_ReductionDims"): reduction_dims,
+    (math_ops, "tensordot"): tensordot,
+}
+
+
+_TF115_METHODS = {
+    (keras_conv.Conv, "build"): conv_build,
+    (keras_conv.Conv, "convolution_op"): conv_op,
 }
 
 
 def use_tf115_ops():
     """TF 1.15's builders in place of TF 2.21's, under every name they are bound to (idempotent)."""
     from tf1_graphs._rebind import rebind
+    for (cls, name), tf115 in _TF115_METHODS.items():
+        TF221.setdefault("%s.%s" % (cls.__name__, name), getattr(cls, name))
+        setattr(cls, name, tf115)
     for (module, name), tf115 in _TF115.items():
         if name not in TF221:
             TF221[name] = getattr(module, name)
