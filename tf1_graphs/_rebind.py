@@ -22,4 +22,4 @@ def rebind(replacements):
         for attribute, value in list(namespace.items()):
             new = by_id.get(id(value))
             if new is not None and not attribute.startswith("__"):
-                namespace[attribute] = new
+                setattr(module, attribute, new)  # not the dict: TF's API module wrappers cache lookups
