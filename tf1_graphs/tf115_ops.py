@@ -17,7 +17,9 @@ import collections.abc
 import numbers
 
 import numpy as np
-from tensorflow.python.framework import constant_op, dtypes, indexed_slices, ops, tensor_shape, tensor_util
+from tensorflow.python.framework import (constant_op, dtypes, indexed_slices, ops, sparse_tensor, tensor_shape,
+                                         tensor_util)
+from tensorflow.python.framework import tensor as tensor_lib
 from tensorflow.python.ops import array_ops, array_ops_stack, clip_ops, gen_math_ops, math_ops, nn_ops, random_ops
 from tf_keras.src.layers.convolutional import base_conv as keras_conv
 
@@ -195,16 +197,21 @@ def _as_matrix(x, axes, contracted_first):
 
 
 def reduction_dims(x, axis):
-    """All of x's axes when `axis` is None: one Const whenever the rank is known, a scalar's too.
+    """All of x's axes when `axis` is None: one Const when x is a tensor of known rank, a scalar too;
+    Rank and Range ops otherwise, a variable too.
 
-    TF 2.21 tests the rank for truth, so reducing a scalar (the mean of a loss) builds Rank
-    and Range ops where TF 1.15 made one Const."""
+    TF 2.21 tests the rank for truth, so reducing a scalar (the mean of a loss) builds Rank and
+    Range where TF 1.15 made one Const; and it reads a variable's rank, where TF 1.15 did not."""
     if axis is not None:
         return axis
-    rank = getattr(x, "shape", tensor_shape.unknown_shape()).rank
-    if rank is not None:
-        return constant_op.constant(np.arange(rank), dtype=dtypes.int32)
-    return TF221["_ReductionDims"](x, axis)
+    rank = None
+    if isinstance(x, tensor_lib.Tensor):
+        rank = x.shape.rank
+    elif isinstance(x, sparse_tensor.SparseTensor) and x.dense_shape.shape.is_fully_defined():
+        rank = x.dense_shape.shape.dims[0].value
+    if rank is None:
+        return math_ops.range(0, array_ops.rank(x))
+    return constant_op.constant(np.arange(rank), dtype=dtypes.int32)
 
 
 def conv_build(layer, input_shape):

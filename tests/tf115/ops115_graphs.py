@@ -88,7 +88,8 @@ def mlp_training(tf):
     labels = tf.constant(rng.randint(0, 3, 8).astype(np.int32))
     hidden = tf.layers.dense(features, 5, activation=tf.nn.relu, name="hidden")
     hidden = tf.nn.dropout(hidden, 0.8)
-    logits = tf.layers.dense(hidden, 3, name="logits")
+    shift = tf.Variable(tf.zeros([3]), name="shift")  # broadcasting Add and Sub, as in hand-made layers
+    logits = tf.layers.dense(hidden, 3, name="logits") + shift - tf.reduce_mean(shift)
     loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits))
     variables = tf.trainable_variables()
     gradients, _ = tf.clip_by_global_norm(tf.gradients(loss, variables), 1.0)
