@@ -1,11 +1,12 @@
-"""TF 1.15's gradient graphs for the ops every training graph differentiates: Add, Sub, Mul, sparse softmax.
+"""TF 1.15's gradient graphs for the ops every training graph differentiates: Add, Sub, Mul, Sum, Mean, sparse softmax.
 
 `tf.gradients` and `minimize` build one gradient op group per forward op; where TF 2.21's
 gradient functions make other ops than TF 1.15's, every random op made after the optimizer
 (dropout in a second model, a sampler) gets another op seed.  TF 1.15 gave a broadcasting
 Add, Sub or Mul of fully known shapes a BroadcastGradientArgs op, once per graph and pair
 of shapes (its reduction axes then read as constants), and reshaped reductions to a
-constant shape; TF 2.21 makes two Shape constants instead, every time.  TF 1.15 also
+constant shape; TF 2.21 makes two Shape constants instead, every time.  TF 1.15 tiled a
+reduction's gradient back with shapes computed its own way; TF 2.21 broadcasts.  TF 1.15 also
 guarded the sparse softmax cross entropy's backprop with PreventGradient.  The other
 gradient functions build the same ops in both (measured on tests/tf115's training graphs).
 
@@ -16,12 +17,13 @@ import weakref
 import numpy as np
 
 from tensorflow.python.client import pywrap_tf_session
-from tensorflow.python.framework import ops
+from tensorflow.python.framework import constant_op, dtypes, ops, tensor_util
 from tensorflow.python.framework import tensor as tensor_lib
-from tensorflow.python.ops import array_ops, gen_array_ops, gen_math_ops, math_ops
+from tensorflow.python.ops import array_ops, gen_array_ops, gen_data_flow_ops, gen_math_ops, math_ops
 from tensorflow.python.ops.math_grad import _ShapesFullySpecifiedAndEqual
 
 _REDUCTION_AXES = weakref.WeakKeyDictionary()  # graph -> {(x shape, y shape): (x axes, y axes)}
+_REDUCED_SHAPES = weakref.WeakKeyDictionary()  # graph -> {(shape, axes): (kept shape, tile multiples)}
 
 
 def _reductions(x, y, grad):
@@ -89,13 +91,72 @@ def _mul_grad(op, grad):
     if 1 in skipped and y._shape_tuple() == ():
         return gen_math_ops.mul(grad, math_ops.conj(y)), None
     if (isinstance(grad, tensor_lib.Tensor) and _ShapesFullySpecifiedAndEqual(x, y, grad)
-            and grad.dtype in (ops.dtypes.int32, ops.dtypes.float32)):
+            and grad.dtype in (dtypes.int32, dtypes.float32)):
         return gen_math_ops.mul(grad, y), gen_math_ops.mul(grad, x)
     x_reduction, y_reduction = _reductions(x, y, grad)  # before the products, as in TF 1.15
     x, y = math_ops.conj(x), math_ops.conj(y)
     x_grad = None if 0 in skipped else _reduced(gen_math_ops.mul(grad, y), x_reduction)
     y_grad = None if 1 in skipped else _reduced(gen_math_ops.mul(x, grad), y_reduction)
     return x_grad, y_grad
+
+
+def _reduced_shape(input_shape, axes):
+    """The shape of a reduction kept to its rank (the axes set to 1), built from tensors as TF 1.15 did."""
+    input_shape = math_ops.cast(input_shape, dtypes.int32)
+    axes = math_ops.cast(axes, dtypes.int32)
+    rank = array_ops.size(input_shape)
+    axes = (axes + rank) % rank
+    axes_shape = array_ops.shape(axes)
+    return gen_data_flow_ops.dynamic_stitch([math_ops.range(rank), axes],
+                                            [input_shape, array_ops.fill(axes_shape, 1)])
+
+
+def _safe_shape_div(x, y):
+    return x // math_ops.maximum(y, 1)
+
+
+def _constant_tuple(tensor):
+    return tuple(pywrap_tf_session.TF_TryEvaluateConstant_wrapper(tensor.graph._c_graph, tensor._as_tf_output()))
+
+
+def _sum_grad(op, grad):
+    """TF 1.15 tiled the gradient back (Tile); TF 2.21 broadcasts it (BroadcastTo) and shapes it otherwise."""
+    input_shape = op.inputs[0]._shape_tuple()
+    if input_shape is not None:
+        axes = tensor_util.constant_value(op.inputs[1])
+        if axes is not None:
+            rank = len(input_shape)
+            if np.array_equal(axes, np.arange(rank)):  # all axes
+                grad = array_ops.reshape(grad, np.ones(rank, dtype=np.int32))
+                if None in input_shape:
+                    return [array_ops.tile(grad, array_ops.shape(op.inputs[0])), None]
+                return [array_ops.tile(grad, constant_op.constant(input_shape, dtype=dtypes.int32)), None]
+            if None not in input_shape:  # shapes built once per graph and evaluated, as TF 1.15 cached them
+                key = input_shape, tuple(axes.reshape(-1))
+                known = _REDUCED_SHAPES.setdefault(ops.get_default_graph(), {})
+                if key not in known:
+                    kept = _constant_tuple(_reduced_shape(*key))
+                    known[key] = kept, _constant_tuple(_safe_shape_div(input_shape, kept))
+                kept, scaling = known[key]
+                return [array_ops.tile(array_ops.reshape(grad, kept), scaling), None]
+    input_shape = array_ops.shape(op.inputs[0])
+    with ops.colocate_with(input_shape):
+        kept = _reduced_shape(input_shape, op.inputs[1])
+        scaling = _safe_shape_div(input_shape, kept)
+    return [array_ops.tile(array_ops.reshape(grad, kept), scaling), None]
+
+
+def _mean_grad(op, grad):
+    sum_grad = _sum_grad(op, grad)[0]
+    input_shape, output_shape = op.inputs[0]._shape_tuple(), op.outputs[0]._shape_tuple()
+    if input_shape is not None and output_shape is not None and None not in input_shape + output_shape:
+        factor = np.prod(input_shape) // max(np.prod(output_shape), 1)
+        factor = constant_op.constant(factor, dtype=sum_grad.dtype)
+    else:
+        input_shape = array_ops.shape(op.inputs[0])
+        output_shape = array_ops.shape(op.outputs[0])
+        factor = _safe_shape_div(math_ops.reduce_prod(input_shape), math_ops.reduce_prod(output_shape))
+    return math_ops.truediv(sum_grad, math_ops.cast(factor, sum_grad.dtype)), None
 
 
 def _sparse_softmax_cross_entropy_grad(op, loss_grad, _):
@@ -107,6 +168,7 @@ def _sparse_softmax_cross_entropy_grad(op, loss_grad, _):
 
 
 _TF115_GRADIENTS = {"Add": _add_grad, "AddV2": _add_grad, "Sub": _sub_grad, "Mul": _mul_grad,
+                    "Sum": _sum_grad, "Mean": _mean_grad,
                     "SparseSoftmaxCrossEntropyWithLogits": _sparse_softmax_cross_entropy_grad}
 TF221 = {}  # TF 2.21's gradient functions, by op type, kept for the tests' broken twins
 

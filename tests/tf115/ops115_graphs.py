@@ -72,7 +72,9 @@ def dense_layers(tf):
 def conv_layers(tf):
     conv2d = tf.layers.conv2d(_x(tf, [1, 5, 5, 2]), 3, 3, padding="same", activation=tf.nn.relu)
     pooled = tf.layers.max_pooling2d(conv2d, 2, 2)
-    return _after(tf, {"conv2d": conv2d, "pooled": pooled, "conv1d": tf.layers.conv1d(_x(tf, [1, 6, 2]), 2, 3)})
+    upsampled = tf.layers.conv2d_transpose(pooled, 2, 3, strides=2, padding="same")
+    return _after(tf, {"conv2d": conv2d, "pooled": pooled, "upsampled": upsampled,
+                       "conv1d": tf.layers.conv1d(_x(tf, [1, 6, 2]), 2, 3)})
 
 
 def contrib_fully_connected(tf):
@@ -84,13 +86,14 @@ def contrib_fully_connected(tf):
 def mlp_training(tf):
     """A dropout MLP trained with Adam on clipped gradients: its losses over three steps are the record."""
     rng = np.random.RandomState(0)
-    features = tf.constant(rng.rand(8, 6).astype(np.float32))
+    features = tf.placeholder_with_default(rng.rand(8, 6).astype(np.float32), [None, 6])  # a batch of any size
     labels = tf.constant(rng.randint(0, 3, 8).astype(np.int32))
     hidden = tf.layers.dense(features, 5, activation=tf.nn.relu, name="hidden")
     hidden = tf.nn.dropout(hidden, 0.8)
     shift = tf.Variable(tf.zeros([3]), name="shift")  # broadcasting Add and Sub, as in hand-made layers
     logits = tf.layers.dense(hidden, 3, name="logits") + shift - tf.reduce_mean(shift)
     loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits))
+    loss += 0.01 * tf.reduce_mean(tf.reduce_sum(tf.square(hidden), 1))  # reductions over a dynamic batch
     variables = tf.trainable_variables()
     gradients, _ = tf.clip_by_global_norm(tf.gradients(loss, variables), 1.0)
     step = tf.train.AdamOptimizer(0.1).apply_gradients(zip(gradients, variables))
