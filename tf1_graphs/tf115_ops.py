@@ -24,6 +24,7 @@ from tensorflow.python.ops import array_ops, array_ops_stack, clip_ops, gen_math
 from tf_keras.src import backend as keras_backend
 from tf_keras.src.layers.convolutional import base_conv as keras_conv
 from tf_keras.src.layers.convolutional import conv2d_transpose as keras_conv2d_transpose
+from tf_keras.src.layers.reshaping import flatten as keras_flatten
 from tf_keras.src.utils import conv_utils as keras_conv_utils
 
 TF221 = {}  # TF 2.21's own functions, by name, kept for the tests' broken twins
@@ -260,6 +261,18 @@ def conv2d_transpose_call(layer, inputs):
     return outputs if layer.activation is None else layer.activation(outputs)
 
 
+def flatten_call(layer, inputs):
+    """TF 1.15's Flatten reshaped to (batch, -1), reading the batch from tf.shape when it is not static;
+    tf_keras reshapes to a constant (-1, size), a Const where TF 1.15 made up to six ops."""
+    rank = inputs.shape.rank
+    if layer.data_format == "channels_first" and rank is not None and rank > 1:
+        inputs = array_ops.transpose(inputs, perm=[0] + list(range(2, rank)) + [1])
+    batch = tensor_shape.dimension_value(inputs.shape[0]) or array_ops.shape(inputs)[0]
+    outputs = array_ops.reshape(inputs, (batch, -1))
+    outputs.set_shape(layer.compute_output_shape(inputs.shape))
+    return outputs
+
+
 _TF115 = {
     (random_ops, "random_uniform"): random_uniform,
     (nn_ops, "dropout_v2"): dropout_v2,
@@ -275,6 +288,7 @@ _TF115_METHODS = {
     (keras_conv.Conv, "build"): conv_build,
     (keras_conv.Conv, "convolution_op"): conv_op,
     (keras_conv2d_transpose.Conv2DTranspose, "call"): conv2d_transpose_call,
+    (keras_flatten.Flatten, "call"): flatten_call,
 }
 
 

@@ -73,7 +73,8 @@ def conv_layers(tf):
     conv2d = tf.layers.conv2d(_x(tf, [1, 5, 5, 2]), 3, 3, padding="same", activation=tf.nn.relu)
     pooled = tf.layers.max_pooling2d(conv2d, 2, 2)
     upsampled = tf.layers.conv2d_transpose(pooled, 2, 3, strides=2, padding="same")
-    return _after(tf, {"conv2d": conv2d, "pooled": pooled, "upsampled": upsampled,
+    fed = tf.placeholder_with_default(pooled, [None, 2, 2, 3])
+    return _after(tf, {"conv2d": conv2d, "pooled": pooled, "upsampled": upsampled, "flat": tf.layers.flatten(fed),
                        "conv1d": tf.layers.conv1d(_x(tf, [1, 6, 2]), 2, 3)})
 
 
