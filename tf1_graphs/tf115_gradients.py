@@ -1,4 +1,5 @@
-"""TF 1.15's gradient graphs for the ops every training graph differentiates: Add, Sub, Mul, Sum, Mean, sparse softmax.
+"""TF 1.15's gradient graphs for the ops every training graph differentiates: Add, Sub, Mul, Sum, Mean,
+Reshape, sparse softmax cross entropy.
 
 `tf.gradients` and `minimize` build one gradient op group per forward op; where TF 2.21's
 gradient functions make other ops than TF 1.15's, every random op made after the optimizer
@@ -6,12 +7,14 @@ gradient functions make other ops than TF 1.15's, every random op made after the
 Add, Sub or Mul of fully known shapes a BroadcastGradientArgs op, once per graph and pair
 of shapes (its reduction axes then read as constants), and reshaped reductions to a
 constant shape; TF 2.21 makes two Shape constants instead, every time.  TF 1.15 tiled a
-reduction's gradient back with shapes computed its own way; TF 2.21 broadcasts.  TF 1.15 also
+reduction's gradient back with shapes computed its own way; TF 2.21 broadcasts.  TF 1.15
+reshaped a gradient back to tf.shape(input); TF 2.21 to a constant.  TF 1.15 also
 guarded the sparse softmax cross entropy's backprop with PreventGradient.  The other
 gradient functions build the same ops in both (measured on tests/tf115's training graphs).
 
 The values are the same either way: the same reductions of the same numbers.
 """
+import warnings
 import weakref
 
 import numpy as np
@@ -159,6 +162,13 @@ def _mean_grad(op, grad):
     return math_ops.truediv(sum_grad, math_ops.cast(factor, sum_grad.dtype)), None
 
 
+def _reshape_grad(op, grad):
+    """TF 1.15 reshaped back to tf.shape(input) (a Shape op when the shape is not static); TF 2.21 to a Const."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Converting sparse IndexedSlices to a dense Tensor.*")
+        return [array_ops.reshape(grad, array_ops.shape(op.inputs[0])), None]
+
+
 def _sparse_softmax_cross_entropy_grad(op, loss_grad, _):
     """No second derivative (TF 1.15 raised one with PreventGradient; TF 2.21 computes it)."""
     backprop = array_ops.prevent_gradient(
@@ -168,7 +178,7 @@ def _sparse_softmax_cross_entropy_grad(op, loss_grad, _):
 
 
 _TF115_GRADIENTS = {"Add": _add_grad, "AddV2": _add_grad, "Sub": _sub_grad, "Mul": _mul_grad,
-                    "Sum": _sum_grad, "Mean": _mean_grad,
+                    "Sum": _sum_grad, "Mean": _mean_grad, "Reshape": _reshape_grad,
                     "SparseSoftmaxCrossEntropyWithLogits": _sparse_softmax_cross_entropy_grad}
 TF221 = {}  # TF 2.21's gradient functions, by op type, kept for the tests' broken twins
 

@@ -90,7 +90,7 @@ def mlp_training(tf):
     features = tf.placeholder_with_default(rng.rand(8, 6).astype(np.float32), [None, 6])  # a batch of any size
     labels = tf.constant(rng.randint(0, 3, 8).astype(np.int32))
     hidden = tf.layers.dense(features, 5, activation=tf.nn.relu, name="hidden")
-    hidden = tf.nn.dropout(hidden, 0.8)
+    hidden = tf.reshape(tf.nn.dropout(hidden, 0.8), [-1, 5])
     shift = tf.Variable(tf.zeros([3]), name="shift")  # broadcasting Add and Sub, as in hand-made layers
     logits = tf.layers.dense(hidden, 3, name="logits") + shift - tf.reduce_mean(shift)
     loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits))
