@@ -20,6 +20,9 @@ import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LEGACY_KERAS_VARIABLE = "TF_USE_LEGACY_KERAS"
+# The counterpart's interpreter: this one, unless the recipes run under TensorFlow 1.15
+# (tests/tf115/record_recipes.py), whose Python has no Keras 3 and names TensorFlow 2.21's here.
+KERAS3_PYTHON_VARIABLE = "RECIPES_KERAS3_PYTHON"
 WEIGHT, INPUT, PROCESS = "var/", "in/", "process/"
 
 
@@ -34,7 +37,8 @@ def keras3_environment():
 
 def run_keras3_module(module, *args):
     """`python -m module args...` from the repository root, in the Keras 3 environment; output captured."""
-    return subprocess.run([sys.executable, "-m", module, *map(str, args)], cwd=ROOT, capture_output=True,
+    python = os.environ.get(KERAS3_PYTHON_VARIABLE) or sys.executable
+    return subprocess.run([python, "-m", module, *map(str, args)], cwd=ROOT, capture_output=True,
                           text=True, env=keras3_environment())
 
 

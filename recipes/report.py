@@ -10,6 +10,9 @@ import os
 from recipes import UserError
 from recipes.files import atomic_write
 
+# What each claim observed when the recipes ran under TensorFlow 1.15.5 itself (tests/tf115/record_recipes.py)
+TF115_OBSERVED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tf115_observed.json")
+
 
 def _cell(text):
     return str(text).replace("|", "\\|").replace("\n", " ")
@@ -166,9 +169,44 @@ def mapping_lines(results):
             + ["| " + " | ".join(_cell(cell) for cell in row) + " |" for row in mapping])
 
 
-def render(results, errors=None):
+def read_tf115_observed(path=TF115_OBSERVED):
+    """The recorded TF 1.15.5 run ({} when there is none: the report then leaves the comparison out)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
+
+
+def tf115_lines(name, result, tf115):
+    """Each claim's observation here beside TF 1.15.5's, for a run of the settings TF 1.15 was run with."""
+    recorded = tf115.get("recipes", {}).get(name)
+    if recorded is None:
+        return []
+    settings = {key: tf115[key] for key in ("mode", "seed", "cell")}
+    header = f"Under TensorFlow {tf115['tensorflow']}, the same recipe ({settings['mode']} mode, seed " \
+             f"{settings['seed']}, cell {settings['cell']}; `tests/tf115/record_recipes.py`)"
+    if {key: result.get(key, "basic") for key in settings} != settings:
+        return ["", header + " was recorded; run those settings to see it beside this run."]
+    lines = ["", header + ", beside this run:", "",
+             "| claim | here | TensorFlow 1.15.5 | same? |", "|---|---|---|---|"]
+    for c in result["claims"]:
+        there = recorded.get(c["id"])
+        if there is None:
+            cells = ("not checked there", "")
+        else:
+            same = there["observed"] == c["observed"] and there["verdict"] == c["verdict"]
+            cells = (f"{there['observed']} (**{there['verdict']}**)", "yes" if same else "no")
+        lines.append("| " + " | ".join(_cell(text) for text in (
+            c["id"], f"{c['observed']} (**{c['verdict']}**)", *cells)) + " |")
+    same = sum(line.endswith("| yes |") for line in lines)
+    return lines + ["", f"{same} of {len(result['claims'])} observations are the same text under both."]
+
+
+def render(results, errors=None, tf115=None):
     """The report's Markdown; `errors` maps a recipe that crashed to its one-line error."""
     errors = errors or {}
+    tf115 = read_tf115_observed() if tf115 is None else tf115
     lines = ["# Replication report", ""]
     lines += ["| document | recipe | mode | claims passed |", "|---|---|---|---|"]
     for name, r in results.items():
@@ -187,6 +225,7 @@ def render(results, errors=None):
                 c["id"], c["source"], c["statement"], post_words(c), c["method"], c["expected"], c["observed"])) +
                 f" | **{c['verdict']}** |")
         lines += recorded_table(r)
+        lines += tf115_lines(name, r, tf115)
         if r.get("measurements"):
             lines += ["", "Measurements (reported, not pass/fail):", ""]
             lines += [f"- {m['label']}: {m['value']}" for m in r["measurements"]]

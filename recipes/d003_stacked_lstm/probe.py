@@ -24,9 +24,9 @@ class StepProbe:
     layer_scopes: list    # per layer, the name scope of its ops in this call
 
 
-def _consumer(tensor, op_type):
-    """The one op of type `op_type` that reads `tensor`."""
-    (op,) = [op for op in tensor.consumers() if op.type == op_type]
+def _consumer(tensor, *op_types):
+    """The one op of one of `op_types` that reads `tensor`."""
+    (op,) = [op for op in tensor.consumers() if op.type in op_types]
     return op
 
 
@@ -38,7 +38,7 @@ def basic_lstm_gate_ops(graph, layer_scope):
     """
     split = graph.get_operation_by_name(f"{layer_scope}/split")
     pre = dict(zip(reference.LSTM_GATE_ORDER, split.outputs))
-    forget_sum = _consumer(pre["f"], "AddV2")
+    forget_sum = _consumer(pre["f"], "AddV2", "Add")  # TF 1.15 made `Add`, and does under record_recipes.py
     gates = {"i": _consumer(pre["i"], "Sigmoid"), "j": _consumer(pre["j"], "Tanh"),
              "f": _consumer(forget_sum.outputs[0], "Sigmoid"), "o": _consumer(pre["o"], "Sigmoid")}
     return gates, forget_sum

@@ -4,9 +4,10 @@ Each document's model, built by its post module with the LSTM run each of the fo
 `benchmarks.models.RNN_KINDS` ways, starts from the same weights: on the same inputs its
 forward outputs must be bit-identical (rnn_decoder's static unroll, the LSTMBlockCell kernel
 and the fused BlockLSTM kernel do the posts' arithmetic in the same order), and 5 Adam steps
-must move the weights alike (within 1e-6: float32 round-off in the kernels' gradients;
-seen up to 3e-8 for the sine model, 2.7e-7 for Shakespeare, and 1.3 and 5.4 for the twins
-started from other weights).  Small sizes keep it fast: the sine model on 20 samples, the
+must move the weights alike (within 5e-6: float32 round-off in the kernels' gradients,
+which FACTS.md puts within 2e-6; seen up to 3e-8 for the sine model, 1.8e-6 for Shakespeare
+from the weights TF 1.15's op seeds draw, and 1.3 and 5.4 for the twins started from other
+weights).  Small sizes keep it fast: the sine model on 20 samples, the
 Shakespeare model at the tests' config.
 """
 import dataclasses
@@ -77,14 +78,17 @@ def test_the_comparison_can_fail_when_weights_differ(runs):
     assert np.abs(runs["fused, seed 1"][0][0] - runs["dynamic_rnn"][0][0]).max() > 1e-3
 
 
+WEIGHT_TOLERANCE = 5e-6
+
+
 def largest_weight_gap(trained, reference):
     return max(np.abs(got - want).max() for got, want in zip(trained, reference))
 
 
 def test_one_seed_trains_every_kind_alike(runs):
     for kind in KINDS[1:]:
-        assert largest_weight_gap(runs[kind][1], runs["dynamic_rnn"][1]) <= 1e-6, kind
+        assert largest_weight_gap(runs[kind][1], runs["dynamic_rnn"][1]) <= WEIGHT_TOLERANCE, kind
 
 
 def test_the_training_comparison_can_fail(runs):
-    assert largest_weight_gap(runs["fused, seed 1"][1], runs["dynamic_rnn"][1]) > 1e-6
+    assert largest_weight_gap(runs["fused, seed 1"][1], runs["dynamic_rnn"][1]) > WEIGHT_TOLERANCE

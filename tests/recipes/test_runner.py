@@ -191,3 +191,29 @@ def test_broken_twin_a_recorded_number_the_report_lacks_is_caught(tmp_path):
     recorded = post_words("shakespeare").RECORDED
     altered = [dict(recorded[0], original="9.98")] + recorded[1:]
     assert missing_recorded(report, altered) == ["9.98"]
+
+
+def _one_claim_result(observed, **settings):
+    claim = {"id": "c1", "source": "s", "statement": "st", "method": "m", "expected": "e",
+             "observed": observed, "passed": True, "verdict": "PASS"}
+    return {"document": "d", "title": "t", "source": "s", "mode": "quick", "seed": 0, "cell": "basic",
+            "deviations": [], "plots": [], "claims": [claim], **settings}
+
+
+TF115 = {"tensorflow": "1.15.5", "mode": "quick", "seed": 0, "cell": "basic",
+         "recipes": {"r": {"c1": {"observed": "0.25", "verdict": "PASS"}}}}
+
+
+def test_the_report_shows_tf115s_observation_beside_ours():
+    from recipes.report import tf115_lines
+
+    assert "| c1 | 0.25 (**PASS**) | 0.25 (**PASS**) | yes |" in tf115_lines("r", _one_claim_result("0.25"), TF115)
+    assert tf115_lines("other", _one_claim_result("0.25"), TF115) == []
+
+
+def test_broken_twin_another_observation_or_other_settings_are_not_called_the_same():
+    from recipes.report import tf115_lines
+
+    assert "| c1 | 0.26 (**PASS**) | 0.25 (**PASS**) | no |" in tf115_lines("r", _one_claim_result("0.26"), TF115)
+    elsewhere = tf115_lines("r", _one_claim_result("0.25", seed=1), TF115)
+    assert len(elsewhere) == 2 and "run those settings to see it" in elsewhere[1]
