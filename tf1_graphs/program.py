@@ -37,7 +37,8 @@ nondeterministic: ops whose result depends on thread timing, notably a DropoutWr
 inside dynamic_rnn with parallel_iterations > 1 (pass parallel_iterations=1) and parallel
 tf.data pipelines; the order of sets of strings (set PYTHONHASHSEED); anything that reads
 the clock or the OS's randomness; and a program that reseeds with its own values.
-TF 2 derives op seeds differently from TF 1.x: no seed reproduces numbers a TF 1.x run printed.
+Op seeds follow TF 1.15's rule: where the graph is TF 1.15's op for op, a TF 1.15 run with
+the same graph seed drew the same numbers (README: Same ops, same numbers as TF 1.15).
 """
 
 
