@@ -4,9 +4,9 @@ The golden (tests/tf115/goldens/ops115.json) was written by tests/tf115/record_o
 TensorFlow 1.15.5 from the same builders (tests/tf115/ops115_graphs.py), graph seed 0.  Compared:
 the op lists (type and name in creation order, seeds of random ops; `Add` and `AddV2` count as
 one type, and gradients' grad_ys ops under one name), the variables' names and shapes, and the
-values, the losses of three training steps included, bit for bit (with oneDNN on, as
-TF_ENABLE_ONEDNN_OPTS=1 asks, conv2d_transpose's output differs by 3.7e-9).  Each broken twin puts
-TF 2.21's own function back and must differ.
+values, the losses of three training steps included: bit for bit here, within TOLERANCE for
+other CPUs (with oneDNN on, as TF_ENABLE_ONEDNN_OPTS=1 asks, conv2d_transpose's output differs
+by 3.7e-9).  Each broken twin puts TF 2.21's own function back and must differ.
 """
 import contextlib
 import functools
@@ -24,6 +24,10 @@ from tf1_graphs import tf, tf115_gradients, tf115_ops
 from tf1_graphs._rebind import rebind
 
 GOLDEN = os.path.join(os.path.dirname(os.path.dirname(__file__)), "tf115", "goldens", "ops115.json")
+# Measured: every value equal bit for bit.  The margin is for other CPUs: TF 2.21's Eigen kernels
+# round tanh, exp or a long sum otherwise than TF 1.15.5's (up to 4e-7 relative on large tensors
+# here); a wrong seed or op moves a value by far more.
+TOLERANCE = 1e-5
 NAMES = [builder.__name__ for builder in ops115_graphs.BUILDERS]
 
 
@@ -51,8 +55,9 @@ def _tf115_comparable(ops):
 
 
 def _differing_values(ours, golden):
-    """Names of values not bit-equal to the golden's."""
-    return [name for name, expected in golden.items() if not np.array_equal(np.asarray(ours[name]), expected)]
+    """Names of values farther than TOLERANCE from the golden's."""
+    return [name for name, expected in golden.items()
+            if not np.allclose(np.asarray(ours[name]), expected, rtol=TOLERANCE, atol=TOLERANCE)]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -81,12 +86,12 @@ def test_broken_twin_tf221_gradient_differs(tf115, op_type):
 
 
 def test_broken_twin_perturbed_golden_is_caught(tf115):
-    """Two ops swapped, or one value moved by one ulp, must be seen."""
+    """Two ops swapped, or one value moved by 1e-4, must be seen."""
     golden = tf115["conv_layers"]
     swapped = list(golden["ops"])
     swapped[3], swapped[4] = swapped[4], swapped[3]
     assert _tf115_comparable(_ours("conv_layers")["ops"]) != _tf115_comparable(swapped)
-    nudged = dict(golden["values"], after=np.nextafter(np.float32(golden["values"]["after"]), np.float32(9)))
+    nudged = dict(golden["values"], after=np.asarray(golden["values"]["after"]) + 1e-4)
     assert _differing_values(_ours("conv_layers")["values"], nudged) == ["after"]
 
 
