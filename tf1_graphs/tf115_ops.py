@@ -10,8 +10,8 @@ so TensorFlow's own callers (get_variable's initializers, tf_keras's Dropout) bu
 
 What stays TF 2.21's (same op count and order, so no seed moves): `AddV2` where TF 1.15 made
 `Add`, and a few inner names (`ones_like/Shape/shape_as_tensor` for `ones_like/Shape`,
-`gradients/grad_ys_0/Const` for `gradients/grad_ys_0`).  Gradient graphs stay TF 2.21's: see
-README's "Same numbers as TF 1.15" for what that changes.
+`gradients/grad_ys_0/Const` for `gradients/grad_ys_0`).  Gradients: tf1_graphs.tf115_gradients.
+README's "Same ops, same numbers as TF 1.15" lists what else still differs.
 """
 import collections.abc
 import numbers
