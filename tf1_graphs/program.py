@@ -18,7 +18,7 @@ import types
 
 import matplotlib
 
-from tf1_graphs import headless_plots, program_imports
+from tf1_graphs import against_tf115, headless_plots, program_imports
 from tf1_graphs.contrib import ContribNotProvided
 from tf1_graphs.examples.tutorials.mnist.input_data import MissingDataFiles
 from tf1_graphs.namespace import tf
@@ -39,6 +39,18 @@ tf.data pipelines; the order of sets of strings (set PYTHONHASHSEED); anything t
 the clock or the OS's randomness; and a program that reseeds with its own values.
 Op seeds follow TF 1.15's rule: where the graph is TF 1.15's op for op, a TF 1.15 run with
 the same graph seed drew the same numbers (README: Same ops, same numbers as TF 1.15).
+
+--against-tf115 runs the program twice, seeded alike (--seed N, default 0): here, then under
+the real TensorFlow 1.15.5, in the same working directory (files it writes end up TF 1.15's).
+TF 1.15.5 lives in a venv made on first use from a Python 3.7 (python3.7 on PATH, pyenv's, or
+TF1_GRAPHS_PYTHON37) at $XDG_CACHE_HOME/tf1_graphs/tf115-venv (or TF1_GRAPHS_TF115_VENV);
+TF1_GRAPHS_TF115_PYTHON names a ready interpreter instead.  The numbers the two runs print
+are compared in order, as printed: the first that differs is shown with both lines, or all
+are said to agree.  Words are not compared (TF 2 prints shape=(None, 28) for (?, 28)), but
+the first line whose words differ is shown.  Text matching --ignore REGEX is blanked out
+first (a timing: 'time/batch = [0-9.]+'; a whole line: '^Epoch time.*').  Both printouts,
+stderrs and figures are kept under --plots DIR.  Exit status: 0 all agree, 1 they differ (a
+number, how many, or the exit status), 2 no TF 1.15.5 to compare against.
 """
 
 
@@ -54,7 +66,7 @@ class _Parser(argparse.ArgumentParser):
 def _parser():
     parser = _Parser(
         prog="python -m tf1_graphs",
-        usage="%(prog)s [--seed N] [--plots DIR] (PROGRAM.py | -m MODULE) [ARGS...]",
+        usage="%(prog)s [--seed N] [--plots DIR] [--against-tf115 [--ignore REGEX]] (PROGRAM.py | -m MODULE) [ARGS...]",
         description="Run a TF 1.x program unchanged: in its own folder tree, `import tensorflow`\n"
                     "(and tensorflow.contrib..., tensorflow.examples.tutorials.mnist) gives\n"
                     "tf1_graphs' TF 1.x; plt.show() saves the figures.",
@@ -62,10 +74,13 @@ def _parser():
     parser.add_argument("--seed", type=int, metavar="N", help="seed Python, NumPy and every graph")
     parser.add_argument("--plots", default="tf1_plots", metavar="DIR",
                         help="where plt.show() saves figures as numbered PNGs (default: %(default)s)")
+    parser.add_argument("--against-tf115", action="store_true",
+                        help="run it here and under TensorFlow 1.15.5, and compare the printed numbers (below)")
+    parser.add_argument("--ignore", metavar="REGEX", help="with --against-tf115: text not to compare (timings)")
     return parser
 
 
-_VALUE_OPTIONS = ("--seed", "--plots")
+_VALUE_OPTIONS = ("--seed", "--plots", "--ignore")
 
 
 def split_command_line(argv):
@@ -198,9 +213,14 @@ def _refuse(error):
 def main(argv=None):
     """Run the program the command line names; return its exit status (its own `sys.exit` passes through)."""
     try:
-        settings, program, program_args = _command_line(sys.argv[1:] if argv is None else argv)
+        argv = sys.argv[1:] if argv is None else argv
+        settings, program, program_args = _command_line(argv)
     except UsageError as error:
         return _refuse(error)
+    if settings.against_tf115:
+        return against_tf115.main(settings.seed, settings.plots, settings.ignore, split_command_line(argv)[1])
+    if settings.ignore is not None:
+        return _refuse("--ignore goes with --against-tf115 (see --help)")
     tree = program_imports.ProgramTree(program.folder)
     program_imports.redirect_imports(tree)
     sys.path[0] = program.path0
