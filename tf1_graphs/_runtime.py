@@ -37,8 +37,12 @@ tensorflow.compat.v1.disable_v2_behavior()  # reference variables and v1 control
 warnings.filterwarnings("ignore", message=r".*is deprecated", category=UserWarning)
 
 from tf1_graphs.seeding import use_tf1_op_seeds  # noqa: E402  (needs TensorFlow loaded as above)
+from tf1_graphs.tf115_gradients import use_tf115_gradients  # noqa: E402
+from tf1_graphs.tf115_ops import use_tf115_ops  # noqa: E402
 
 use_tf1_op_seeds()  # implicit op seeds as TF 1.15 numbered them
+use_tf115_ops()  # and the ops before them as TF 1.15 built them,
+use_tf115_gradients()  # gradients included
 
 from tf1_graphs.rnn_cell_impl import use_tf115_cells  # noqa: E402
 from tf1_graphs.tensor_arrays import use_tf115_tensor_array_size  # noqa: E402

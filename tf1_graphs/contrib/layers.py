@@ -112,15 +112,17 @@ def fully_connected(inputs, num_outputs, activation_fn=_tf.nn.relu, normalizer_f
         dtype = inputs.dtype.base_dtype
         weights = _layer_variable("weights", [int(inputs.shape[-1]), num_outputs], dtype, weights_initializer,
                                   trainable, variables_collections, weights_regularizer, "kernel/Regularizer")
+        biases = None  # made before the product, as TF 1.15's Dense layer built both variables first
+        if normalizer_fn is None and biases_initializer is not None:
+            biases = _layer_variable("biases", [num_outputs], dtype, biases_initializer, trainable,
+                                     variables_collections, biases_regularizer, "bias/Regularizer")
         if inputs.shape.rank == 2:
             outputs = _tf.matmul(inputs, weights)
         else:
             outputs = _tf.tensordot(inputs, weights, [[inputs.shape.rank - 1], [0]])
         if normalizer_fn is not None:
             outputs = normalizer_fn(outputs, **(normalizer_params or {}))
-        elif biases_initializer is not None:
-            biases = _layer_variable("biases", [num_outputs], dtype, biases_initializer, trainable,
-                                     variables_collections, biases_regularizer, "bias/Regularizer")
+        elif biases is not None:
             outputs = _tf.nn.bias_add(outputs, biases)
         if activation_fn is not None:
             outputs = activation_fn(outputs)
