@@ -12,6 +12,7 @@ of its modules, is refused by name, so a pasted program fails on the line that n
 somewhere later.
 """
 from tf1_graphs.contrib import _cell_copy  # noqa: F401  (deep copies of built cells, for legacy_seq2seq)
+from tf1_graphs.contrib import _cell_kinship  # noqa: F401  (MultiRNNCell weights across both cell families)
 from tf1_graphs.contrib import data, framework, layers, learn, legacy_seq2seq, rnn, seq2seq, training
 from tf1_graphs.contrib._missing import ContribNotProvided
 
