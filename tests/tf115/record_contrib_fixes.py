@@ -25,6 +25,8 @@ record = {
     "hparams": graphs.hparams(tf.contrib.training.HParams),
     "optimize_loss_noise": graphs.optimize_loss_noise(tf),
     "optimize_loss_summaries": graphs.optimize_loss_summaries(tf),
+    "xavier_values": graphs.xavier_values(tf),
+    "batch_norm_model_variables": graphs.batch_norm_model_variables(tf),
 }
 with open(os.path.join(HERE, "goldens", "contrib_fixes.json"), "w") as f:
     json.dump(record, f, indent=1, sort_keys=True)

@@ -26,7 +26,7 @@ nest.is_sequence = _tf_nest.is_nested
 
 # ---- arg_scope ------------------------------------------------------------------------------
 _ARG_STACK = [{}]  # each entry maps a decorated function's key to its default keyword arguments
-_DECORATED = {}  # a decorated function's key -> the argument names it takes
+_DECORATED = {}  # a decorated function's key -> the names of its arguments that have defaults
 
 
 def arg_scope_func_key(op):
@@ -77,8 +77,10 @@ def add_arg_scope(func):
     def func_with_args(*args, **kwargs):
         return func(*args, **{**current_arg_scope().get(key, {}), **kwargs})
 
+    # TF 1.15 meant these names but sliced them from the end of co_varnames, locals included, so
+    # for functions with local variables it returned a cut or empty tuple (its batch_norm: ())
     code = func.__code__
-    _DECORATED[key] = code.co_varnames[:code.co_argcount]
+    _DECORATED[key] = code.co_varnames[code.co_argcount - len(func.__defaults__ or ()):code.co_argcount]
     func_with_args._key_op = key
     return func_with_args
 

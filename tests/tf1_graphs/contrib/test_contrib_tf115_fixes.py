@@ -169,3 +169,25 @@ def test_optimize_loss_summaries_are_tf115s():
 def test_optimize_loss_summaries_twin_a_learning_rate_summary_is_detected():
     with_decay = graphs.optimize_loss_summaries(tf)["decayed"]  # what we wrote without a decay function too
     assert with_decay != GOLDEN["optimize_loss_summaries"]["constant"]
+
+
+# ---- found by initializers_test: xavier on a scalar, and on a partitioned variable ------------------
+def test_xavier_draws_tf115s_values_for_a_scalar_and_for_each_part():
+    ours, theirs = graphs.xavier_values(tf), GOLDEN["xavier_values"]
+    assert abs(ours["scalar"] - theirs["scalar"]) <= ATOL  # fans of 1: stddev sqrt(1.3) truncated
+    assert _max_diff(ours["parts"], theirs["parts"]) <= ATOL
+
+
+def test_xavier_twin_whole_variable_fans_could_not_give_tf115s_parts():
+    whole_limit = np.sqrt(3.0 / ((4 + 6) / 2))  # fans of [4, 6]; each [2, 6] part's limit is sqrt(3 / 4)
+    assert np.max(np.abs(GOLDEN["xavier_values"]["parts"])) > whole_limit
+
+
+# ---- found by layers_test: a zero-debiased batch_norm's `biased` and `local_step` are model variables
+def test_batch_norm_zero_debias_model_variables_are_tf115s():
+    assert graphs.batch_norm_model_variables(tf) == GOLDEN["batch_norm_model_variables"]
+
+
+def test_batch_norm_twin_the_fused_paths_list_lacks_them():
+    theirs = GOLDEN["batch_norm_model_variables"]
+    assert [name.replace("BatchNorm/BatchNorm/", "") for name in theirs["moments"]] != theirs["fused"]

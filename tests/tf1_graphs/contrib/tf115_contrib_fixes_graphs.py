@@ -153,3 +153,30 @@ def optimize_loss_summaries(tf):
             tf.contrib.layers.optimize_loss(loss, step, 0.1, "SGD", learning_rate_decay_fn=decay)
             found[key] = sorted(t.op.name for t in tf.get_collection(tf.GraphKeys.SUMMARIES))
     return found
+
+
+def xavier_values(tf):
+    """xavier_initializer (seed 1) on a scalar (initializers_test.test_xavier_scalar) and on a
+    [4, 6] variable in two parts (fixed_size_partitioner): what each part is drawn from."""
+    with tf.Graph().as_default():
+        tf.set_random_seed(1)
+        init = tf.contrib.layers.xavier_initializer(seed=1)
+        scalar = tf.get_variable("scalar", [], initializer=init)
+        with tf.variable_scope("parts", partitioner=tf.fixed_size_partitioner(2)):
+            parts = tf.get_variable("w", [4, 6], initializer=init)
+        with tf.Session() as session:
+            session.run(tf.global_variables_initializer())
+            return {"scalar": float(session.run(scalar)), "parts": session.run(parts.as_tensor()).tolist()}
+
+
+def batch_norm_model_variables(tf):
+    """layers_test.testMovingAverageVariablesZeroDebias: the model variables of a zero-debiased
+    batch_norm, by path (the moments path's scope made every variable a model variable)."""
+    found = {}
+    for fused in (False, True):
+        with tf.Graph().as_default():
+            images = tf.random_uniform((5, 3, 3, 3), seed=1)
+            tf.contrib.layers.batch_norm(images, scale=True, zero_debias_moving_mean=True, fused=fused)
+            found["fused" if fused else "moments"] = [
+                v.op.name for v in tf.get_collection(tf.GraphKeys.MODEL_VARIABLES)]
+    return found
