@@ -27,6 +27,7 @@ record = {
     "optimize_loss_summaries": graphs.optimize_loss_summaries(tf),
     "xavier_values": graphs.xavier_values(tf),
     "batch_norm_model_variables": graphs.batch_norm_model_variables(tf),
+    "framework_variable_calls": graphs.framework_variable_calls(tf),
 }
 with open(os.path.join(HERE, "goldens", "contrib_fixes.json"), "w") as f:
     json.dump(record, f, indent=1, sort_keys=True)

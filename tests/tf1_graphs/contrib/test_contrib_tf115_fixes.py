@@ -191,3 +191,14 @@ def test_batch_norm_zero_debias_model_variables_are_tf115s():
 def test_batch_norm_twin_the_fused_paths_list_lacks_them():
     theirs = GOLDEN["batch_norm_model_variables"]
     assert [name.replace("BatchNorm/BatchNorm/", "") for name in theirs["moments"]] != theirs["fused"]
+
+
+# ---- found by variables_test: framework.variable's device functions and custom getter ----------------
+def test_framework_variable_takes_device_functions_and_calls_the_getter_as_tf115():
+    assert graphs.framework_variable_calls(tf) == GOLDEN["framework_variable_calls"]
+
+
+def test_framework_variable_twin_a_getter_given_get_variable_first_is_detected():
+    theirs = GOLDEN["framework_variable_calls"]["getter_calls"]
+    assert theirs == [[["d"], sorted(theirs[0][1])]] and "reuse" in theirs[0][1]  # the name first, reuse given
+    assert [[["get_variable", "d"], theirs[0][1]]] != theirs  # what we passed before

@@ -180,3 +180,29 @@ def batch_norm_model_variables(tf):
             found["fused" if fused else "moments"] = [
                 v.op.name for v in tf.get_collection(tf.GraphKeys.MODEL_VARIABLES)]
     return found
+
+
+def framework_variable_calls(tf):
+    """variables_test.testVariableWithDeviceFunction: a device function from arg_scope places
+    each variable; and what `variable(custom_getter=...)` hands the getter it is given."""
+    class CountingDevices:
+        def __init__(self):
+            self.counter = -1
+
+        def __call__(self, op):
+            self.counter += 1
+            return "cpu:%d" % self.counter
+
+    seen = []
+
+    def getter(*args, **kwargs):
+        seen.append([list(args), sorted(kwargs)])
+        return tf.get_variable(*args, **{k: v for k, v in kwargs.items() if k != "reuse"})
+
+    framework = tf.contrib.framework
+    with tf.Graph().as_default():
+        with framework.arg_scope([framework.variable], device=CountingDevices()):
+            placed = [framework.variable("a", []), framework.variable("b", []),
+                      framework.variable("c", [], device="cpu:12")]
+        framework.variable("d", [], custom_getter=getter)
+        return {"devices": [v.device for v in placed], "getter_calls": seen}
