@@ -9,6 +9,7 @@ import os
 import sys
 
 import tensorflow as tf
+from tensorflow.contrib.layers.python.layers import optimizers
 from tensorflow.python.ops import rnn_cell as own_cells
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -28,6 +29,7 @@ record = {
     "xavier_values": graphs.xavier_values(tf),
     "batch_norm_model_variables": graphs.batch_norm_model_variables(tf),
     "framework_variable_calls": graphs.framework_variable_calls(tf),
+    "adaptive_clipping": graphs.adaptive_clipping(tf, optimizers.adaptive_clipping_fn),
 }
 with open(os.path.join(HERE, "goldens", "contrib_fixes.json"), "w") as f:
     json.dump(record, f, indent=1, sort_keys=True)

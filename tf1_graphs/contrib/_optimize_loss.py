@@ -2,13 +2,16 @@
 
 Builds on the v1 optimizers; adds what the contrib wrapper added around them: a
 `learning_rate` variable from a float, optimizers by name, gradient noise, per-variable
-gradient multipliers, clipping by global norm, UPDATE_OPS run before the loss, summaries.
+gradient multipliers, clipping by global norm (or adaptively, `adaptive_clipping_fn`, which
+TF 1.15 kept in this module without exporting it from `tf.contrib.layers`), UPDATE_OPS run
+before the loss, summaries.
 As in TF 1.15 the gradient noise is truncated normal, drawn in the gradient's static shape,
 the learning rate gets a summary only when a decay function makes it, and the loss is
 passed on through `with_dependencies` (ops named `control_dependency`, as programs saw).
 """
 import tensorflow as _tf
 from tensorflow.python.ops.control_flow_ops import with_dependencies as _with_dependencies
+from tensorflow.python.training.moving_averages import assign_moving_average as _assign_moving_average
 
 _v1 = _tf.compat.v1
 
@@ -64,6 +67,48 @@ def _noisy(gradients, scale):
     def noise_shape(gradient):
         return gradient.dense_shape if isinstance(gradient, _tf.IndexedSlices) else gradient.get_shape()
     return [(None if g is None else g + _v1.truncated_normal(noise_shape(g)) * scale, v) for g, v in gradients]
+
+
+def _log_norm_bound(norm, std_factor, decay, global_step, epsilon, name):
+    """exp(mean + std_factor * std) of the log global norm, mean and variance kept as moving
+    averages (variables `mean`, `sq_mean` under `AdaptiveMaxNorm`); with a global step the
+    decay is at most n / (n + 1), so the first steps adapt fast.  Returns (bound, mean)."""
+    with _v1.variable_scope(name, "AdaptiveMaxNorm", [norm]):
+        log_norm = _tf.math.log(norm + epsilon)
+        if global_step is not None:
+            n = _tf.cast(global_step, _tf.float32)
+            decay = _tf.minimum(decay, n / (n + 1.0))
+
+        def averaged(var_name, value):
+            average = _v1.get_variable(var_name, shape=value.shape, dtype=value.dtype,
+                                       initializer=_v1.zeros_initializer(), trainable=False)
+            return _assign_moving_average(average, value, decay, zero_debias=False)
+
+        mean = averaged("mean", log_norm)
+        sq_mean = averaged("sq_mean", _tf.square(log_norm))
+        std = _tf.sqrt(_tf.maximum(epsilon, sq_mean - _tf.square(mean)))
+        return _tf.exp(mean + std_factor * std), mean
+
+
+def adaptive_clipping_fn(std_factor=2.0, decay=0.95, static_max_norm=None, global_step=None,
+                         report_summary=False, epsilon=1e-8, name=None):
+    """A `clip_gradients` function (Graves 2013, section 3.2.1 of arXiv:1412.1602): when the
+    global norm exceeds the adaptive bound, every gradient is scaled so that the norm becomes
+    exp(mean log norm); `static_max_norm` caps the norm besides."""
+    def gradient_clipping(grads_and_vars):
+        grads, variables = zip(*grads_and_vars)
+        norm = _tf.linalg.global_norm(grads)
+        bound, log_mean = _log_norm_bound(norm, std_factor, decay, global_step, epsilon, name)
+        if report_summary:
+            _v1.summary.scalar("global_norm/adaptive_max_gradient_norm", bound)
+        factor = _v1.where(norm < bound, _tf.ones_like(norm), _tf.exp(log_mean) / norm)
+        if static_max_norm is not None:
+            factor = _tf.minimum(static_max_norm / norm, factor)
+        scaled = [g if g is None else
+                  _tf.IndexedSlices(g.values * factor, g.indices, g.dense_shape) if isinstance(g, _tf.IndexedSlices)
+                  else g * factor for g in grads]
+        return list(zip(scaled, variables))
+    return gradient_clipping
 
 
 def _global_norm(gradients):

@@ -22,6 +22,7 @@ from tensorflow.python.ops import array_ops, rnn_cell as own_cells
 
 import tf115_contrib_fixes_graphs as graphs
 from tf1_graphs import tf
+from tf1_graphs.contrib._optimize_loss import adaptive_clipping_fn
 
 GOLDEN_PATH = os.path.join(os.path.dirname(__file__), "..", "..", "tf115", "goldens", "contrib_fixes.json")
 with open(GOLDEN_PATH) as _f:
@@ -202,3 +203,15 @@ def test_framework_variable_twin_a_getter_given_get_variable_first_is_detected()
     theirs = GOLDEN["framework_variable_calls"]["getter_calls"]
     assert theirs == [[["d"], sorted(theirs[0][1])]] and "reuse" in theirs[0][1]  # the name first, reuse given
     assert [[["get_variable", "d"], theirs[0][1]]] != theirs  # what we passed before
+
+
+# ---- found by optimizers_test: adaptive_clipping_fn was missing ------------------------------------
+def test_adaptive_clipping_steps_as_tf115():
+    ours, theirs = graphs.adaptive_clipping(tf, adaptive_clipping_fn), GOLDEN["adaptive_clipping"]
+    assert ours["variables"] == theirs["variables"] and ours["summaries"] == theirs["summaries"]
+    assert _max_diff(ours["var"], theirs["var"]) <= 1e-5  # float32 values near 10
+
+
+def test_adaptive_clipping_twin_plain_steps_differ():
+    unclipped = 10.0 - 0.1 * np.cumsum([5.0, 5.0, 5.0, 5.0, 500.0])  # |var * x| descends by 0.1 x a step
+    assert _max_diff(unclipped, GOLDEN["adaptive_clipping"]["var"]) > 1.0

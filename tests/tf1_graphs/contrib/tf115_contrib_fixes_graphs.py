@@ -206,3 +206,22 @@ def framework_variable_calls(tf):
                       framework.variable("c", [], device="cpu:12")]
         framework.variable("d", [], custom_getter=getter)
         return {"devices": [v.device for v in placed], "getter_calls": seen}
+
+
+def adaptive_clipping(tf, adaptive_clipping_fn):
+    """optimize_loss with adaptive_clipping_fn (optimizers_test's model; TF 1.15 had it only in
+    its optimizers module): the variable after each of five SGD steps (x = 5, 5, 5, 5, 500: the
+    last norm is far out, and clipped) and the statistics' variables."""
+    with tf.Graph().as_default():
+        x, var, loss, step = _optimize_loss_model(tf)
+        clip = adaptive_clipping_fn(std_factor=0.5, decay=0.5, global_step=step,
+                                                      report_summary=True)
+        train = tf.contrib.layers.optimize_loss(loss, step, 0.1, "SGD", clip_gradients=clip)
+        with tf.Session() as session:
+            session.run(tf.global_variables_initializer())
+            values = []
+            for fed in (5.0, 5.0, 5.0, 5.0, 500.0):
+                session.run(train, {x: fed})
+                values.append(float(session.run(var)))
+        return {"var": values, "variables": sorted(v.op.name for v in tf.global_variables()),
+                "summaries": sorted(t.op.name for t in tf.get_collection(tf.GraphKeys.SUMMARIES))}
