@@ -14,6 +14,7 @@ somewhere later.
 """
 from tf1_graphs import _runtime  # noqa: F401  (graph mode before any contrib module touches TensorFlow)
 from tf1_graphs.contrib import _cell_copy  # noqa: F401  (deep copies of built cells, for legacy_seq2seq)
+from tf1_graphs.contrib import _cell_kinship  # noqa: F401  (MultiRNNCell weights across both cell families)
 from tf1_graphs.contrib import crf, cudnn_rnn, data, framework, layers, learn, legacy_seq2seq, rnn, seq2seq, training
 from tf1_graphs.refusals import ContribNotProvided, missing_attribute  # noqa: F401  (ContribNotProvided: for callers)
 

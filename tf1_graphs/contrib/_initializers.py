@@ -14,7 +14,8 @@ def variance_scaling_initializer(factor=2.0, mode="FAN_IN", uniform=False, seed=
     """U[-sqrt(3 factor / n), +] or a normal truncated at 2 stddev, stddev sqrt(1.3 factor / n).
 
     n is fan_in, fan_out or their mean (`mode`); dimensions before the last two (a
-    convolution's receptive field) multiply both fans.
+    convolution's receptive field) multiply both fans; a scalar has fans of 1.  As in TF 1.15
+    the fans are those of the shape asked for: a partitioned variable's part, not the whole.
     """
     if not _tf.as_dtype(dtype).is_floating:
         raise TypeError("Cannot create initializer for non-floating point type.")
@@ -22,13 +23,12 @@ def variance_scaling_initializer(factor=2.0, mode="FAN_IN", uniform=False, seed=
         raise TypeError(f"Unknown mode {mode} [FAN_IN, FAN_OUT, FAN_AVG]")
 
     def _initializer(shape, dtype=dtype, partition_info=None):
-        if partition_info is not None:
-            shape = partition_info.full_shape
+        del partition_info  # TF 1.15 sized each part by its own shape
         shape = [int(d) for d in shape]
         if not _tf.as_dtype(dtype).is_floating:
             raise TypeError("Cannot create initializer for non-floating point type.")
-        fan_in = float(shape[-2]) if len(shape) > 1 else float(shape[-1])
-        fan_out = float(shape[-1])
+        fan_in = (float(shape[-2]) if len(shape) > 1 else float(shape[-1])) if shape else 1.0
+        fan_out = float(shape[-1]) if shape else 1.0
         for dim in shape[:-2]:
             fan_in *= dim
             fan_out *= dim

@@ -2,9 +2,14 @@
 
 Builds on the v1 optimizers; adds what the contrib wrapper added around them: a
 `learning_rate` variable from a float, optimizers by name, gradient noise, per-variable
-gradient multipliers, clipping by global norm, UPDATE_OPS run before the loss, summaries.
+gradient multipliers, clipping by global norm (or by a function such as
+`_adaptive_clipping.adaptive_clipping_fn`), UPDATE_OPS run before the loss, summaries.
+As in TF 1.15 the gradient noise is truncated normal, drawn in the gradient's static shape,
+the learning rate gets a summary only when a decay function makes it, and the loss is
+passed on through `with_dependencies` (ops named `control_dependency`, as programs saw).
 """
 import tensorflow as _tf
+from tensorflow.python.ops.control_flow_ops import with_dependencies as _with_dependencies
 
 _v1 = _tf.compat.v1
 
@@ -56,7 +61,10 @@ def _multiplied(gradients, multipliers):
 
 
 def _noisy(gradients, scale):
-    return [(None if g is None else g + _tf.random.normal(_tf.shape(g)) * scale, v) for g, v in gradients]
+    """Each gradient plus truncated-normal noise times `scale` (an IndexedSlices becomes dense)."""
+    def noise_shape(gradient):
+        return gradient.dense_shape if isinstance(gradient, _tf.IndexedSlices) else gradient.get_shape()
+    return [(None if g is None else g + _v1.truncated_normal(noise_shape(g)) * scale, v) for g, v in gradients]
 
 
 def _global_norm(gradients):
@@ -69,7 +77,7 @@ def optimize_loss(loss, global_step, learning_rate, optimizer, gradient_noise_sc
                   colocate_gradients_with_ops=False, increment_global_step=True):
     """The loss, run after one optimizer step (and after `update_ops`, UPDATE_OPS by default)."""
     loss = _tf.convert_to_tensor(loss)
-    if loss.shape.ndims not in (0, None):
+    if loss.shape.ndims != 0:  # an unknown rank is refused too, as TF 1.15's assert_scalar did
         raise ValueError(f"Expected scalar shape for {loss.name}, saw shape: {loss.shape}.")
     if global_step is None:
         global_step = _v1.train.get_global_step()
@@ -79,8 +87,7 @@ def optimize_loss(loss, global_step, learning_rate, optimizer, gradient_noise_sc
         if update_ops is None:
             update_ops = set(_v1.get_collection(_v1.GraphKeys.UPDATE_OPS))
         if update_ops:
-            with _tf.control_dependencies(list(update_ops)):
-                loss = _tf.identity(loss)
+            loss = _with_dependencies(list(update_ops), loss)
 
         lr = None
         if learning_rate is not None:
@@ -103,8 +110,8 @@ def optimize_loss(loss, global_step, learning_rate, optimizer, gradient_noise_sc
             if global_step is None:
                 raise ValueError("global_step is required for learning_rate_decay_fn.")
             lr = learning_rate_decay_fn(lr, global_step)
-        if lr is not None and "learning_rate" in summaries:
-            _v1.summary.scalar("learning_rate", lr)
+            if "learning_rate" in summaries:
+                _v1.summary.scalar("learning_rate", lr)
 
         opt = _optimizer(optimizer, lr, learning_rate)
         if variables is None:
@@ -144,5 +151,4 @@ def optimize_loss(loss, global_step, learning_rate, optimizer, gradient_noise_sc
 
         grad_updates = opt.apply_gradients(
             gradients, global_step=global_step if increment_global_step else None, name="train")
-        with _tf.control_dependencies([grad_updates]):
-            return _tf.identity(loss)
+        return _with_dependencies([grad_updates], loss)

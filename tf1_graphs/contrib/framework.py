@@ -26,7 +26,7 @@ nest.is_sequence = _tf_nest.is_nested
 
 # ---- arg_scope ------------------------------------------------------------------------------
 _ARG_STACK = [{}]  # each entry maps a decorated function's key to its default keyword arguments
-_DECORATED = {}  # a decorated function's key -> the argument names it takes
+_DECORATED = {}  # a decorated function's key -> the names of its arguments that have defaults
 
 
 def arg_scope_func_key(op):
@@ -77,8 +77,10 @@ def add_arg_scope(func):
     def func_with_args(*args, **kwargs):
         return func(*args, **{**current_arg_scope().get(key, {}), **kwargs})
 
+    # TF 1.15 meant these names but sliced them from the end of co_varnames, locals included, so
+    # for functions with local variables it returned a cut or empty tuple (its batch_norm: ())
     code = func.__code__
-    _DECORATED[key] = code.co_varnames[:code.co_argcount]
+    _DECORATED[key] = code.co_varnames[code.co_argcount - len(func.__defaults__ or ()):code.co_argcount]
     func_with_args._key_op = key
     return func_with_args
 
@@ -87,26 +89,33 @@ def add_arg_scope(func):
 @add_arg_scope
 def variable(name, shape=None, dtype=None, initializer=None, regularizer=None, trainable=True,
              collections=None, caching_device=None, device=None, partitioner=None,
-             custom_getter=None, use_resource=None):
-    """`get_variable` into `collections` (default: the global variables), on `device` if given."""
+             custom_getter=None, use_resource=None, synchronization=_v1.VariableSynchronization.AUTO,
+             aggregation=_v1.VariableAggregation.NONE):
+    """`get_variable` into `collections` (default: the global variables), on `device` if given
+    (a name or, as `tf.device` in TF 1.x, a function of the op).  A `custom_getter` is called in
+    get_variable's place, with the scope's `reuse` added, as TF 1.15 called it."""
     collections = list(set(collections if collections is not None else [_v1.GraphKeys.GLOBAL_VARIABLES]))
-    getter = functools.partial(custom_getter, _v1.get_variable) if custom_getter else _v1.get_variable
-    with _tf.device(device or ""):
+    getter = _v1.get_variable
+    if custom_getter is not None:
+        getter = functools.partial(custom_getter, reuse=_v1.get_variable_scope().reuse)
+    with _v1.device(device or ""):
         return getter(name, shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
                       trainable=trainable, collections=collections, caching_device=caching_device,
-                      partitioner=partitioner, use_resource=use_resource)
+                      partitioner=partitioner, use_resource=use_resource, synchronization=synchronization,
+                      aggregation=aggregation)
 
 
 @add_arg_scope
 def model_variable(name, shape=None, dtype=_tf.float32, initializer=None, regularizer=None,
                    trainable=True, collections=None, caching_device=None, device=None,
-                   partitioner=None, custom_getter=None, use_resource=None):
+                   partitioner=None, custom_getter=None, use_resource=None,
+                   synchronization=_v1.VariableSynchronization.AUTO, aggregation=_v1.VariableAggregation.NONE):
     """A `variable` that is also in `MODEL_VARIABLES` (what a checkpoint of the model holds)."""
     collections = list(collections or []) + [_v1.GraphKeys.GLOBAL_VARIABLES, _v1.GraphKeys.MODEL_VARIABLES]
     return variable(name, shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
                     trainable=trainable, collections=collections, caching_device=caching_device,
                     device=device, partitioner=partitioner, custom_getter=custom_getter,
-                    use_resource=use_resource)
+                    use_resource=use_resource, synchronization=synchronization, aggregation=aggregation)
 
 
 def get_variables(scope=None, suffix=None, collection=_v1.GraphKeys.GLOBAL_VARIABLES):

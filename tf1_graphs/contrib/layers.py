@@ -346,6 +346,11 @@ def _core_batch_norm(inputs, sc, reuse, decay, center, scale, epsilon, param_ini
     return outputs
 
 
+def _as_model_variable(getter, *args, collections=None, **kwargs):
+    collections = list(collections or [_v1.GraphKeys.GLOBAL_VARIABLES]) + [_v1.GraphKeys.MODEL_VARIABLES]
+    return getter(*args, collections=collections, **kwargs)
+
+
 def _moments_batch_norm(inputs, decay, center, scale, epsilon, param_initializers, updates_collections,
                         is_training, variables_collections, trainable, batch_weights, data_format,
                         zero_debias_moving_mean):
@@ -384,8 +389,12 @@ def _moments_batch_norm(inputs, decay, center, scale, epsilon, param_initializer
             mean, variance = _tf.nn.moments(inputs, axes)
         else:
             mean, variance = _tf.nn.weighted_moments(inputs, axes, batch_weights)
-        outputs = _moving_average_updates(is_training, updates_collections, moving, (mean, variance), decay,
-                                          zero_debias_moving_mean, normalized)
+        # TF 1.15 gave this path's scope a model-variable getter: zero debiasing's `biased` and
+        # `local_step` are model variables too
+        with _v1.variable_scope(_v1.get_variable_scope(), custom_getter=_as_model_variable,
+                                auxiliary_name_scope=False):
+            outputs = _moving_average_updates(is_training, updates_collections, moving, (mean, variance), decay,
+                                              zero_debias_moving_mean, normalized)
     outputs.set_shape(inputs.shape)
     return outputs
 

@@ -12,11 +12,15 @@ the attention's affine maps are `_cell_parts.Linear` (TF 1.15's `_Linear`), as i
 import copy
 
 import tensorflow as _tf
+from tensorflow.python.keras.layers.legacy_rnn import rnn_cell_impl as _tf_own_cells
 
 from tf1_graphs.contrib._cell_parts import Linear, RNNCell
 from tf1_graphs.contrib.core_rnn_cell import EmbeddingWrapper, OutputProjectionWrapper
 
 _v1 = _tf.compat.v1
+# TF 1.15 had one RNNCell class; a TF 1.x program here can make cells of two: tf-keras' legacy
+# cells (tf.nn.rnn_cell, and every contrib cell) and TensorFlow's own (tensorflow.python.ops.rnn_cell).
+_RNN_CELL_CLASSES = (RNNCell, _tf_own_cells.RNNCell)
 
 
 def _extract_argmax_and_embed(embedding, output_projection=None, update_embedding=True):
@@ -310,12 +314,12 @@ def one2many_rnn_seq2seq(encoder_inputs, decoder_inputs_dict, enc_cell, dec_cell
 
     Returns (outputs by name, final states by name).
     """
-    if not isinstance(enc_cell, RNNCell):
+    if not isinstance(enc_cell, _RNN_CELL_CLASSES):
         raise TypeError(f"enc_cell is not an RNNCell: {type(enc_cell)}")
     if set(dec_cells_dict) != set(decoder_inputs_dict):
         raise ValueError("keys of dec_cells_dict != keys of decodre_inputs_dict")
     for dec_cell in dec_cells_dict.values():
-        if not isinstance(dec_cell, RNNCell):
+        if not isinstance(dec_cell, _RNN_CELL_CLASSES):
             raise TypeError(f"dec_cell is not an RNNCell: {type(dec_cell)}")
 
     outputs_dict, state_dict = {}, {}

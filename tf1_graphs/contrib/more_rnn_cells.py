@@ -59,11 +59,10 @@ class PhasedLSTMCell(SizedRNNCell):
         self._state_size, self._output_size = lstm_sizes(num_units)
 
     def _linear(self, scope, args, size):
-        """One of the three `_Linear`s, made on first use under `scope`."""
-        with v1.variable_scope(scope):
-            if scope not in self._linears:
-                self._linears[scope] = Linear(args, size, True)
-            return self._linears[scope](args)
+        """One of the three `_Linear`s, made on its first use in its `scope`."""
+        if scope not in self._linears:
+            self._linears[scope] = Linear(args, size, True)
+        return self._linears[scope](args)
 
     @staticmethod
     def _mod(x, y):
@@ -80,14 +79,18 @@ class PhasedLSTMCell(SizedRNNCell):
         c_prev, h_prev = state
         time, x = inputs
         peep_c = [c_prev] if self._use_peepholes else []
-        mask_gates = tf.sigmoid(self._linear("mask_gates", [x, h_prev] + peep_c,
-                                             2 * self._num_units))
-        input_gate, forget_gate = tf.split(mask_gates, 2, axis=1)
-        new_input = tf.tanh(self._linear("new_input", [x, h_prev], self._num_units))
+        # each gate's activation (and the split) inside its scope: TF 1.15's op names and order
+        with v1.variable_scope("mask_gates"):
+            mask_gates = tf.sigmoid(self._linear("mask_gates", [x, h_prev] + peep_c,
+                                                 2 * self._num_units))
+            input_gate, forget_gate = tf.split(mask_gates, 2, axis=1)
+        with v1.variable_scope("new_input"):
+            new_input = tf.tanh(self._linear("new_input", [x, h_prev], self._num_units))
         new_c = c_prev * forget_gate + input_gate * new_input
         peep_new_c = [new_c] if self._use_peepholes else []
-        output_gate = tf.sigmoid(self._linear("output_gate", [x, h_prev] + peep_new_c,
-                                              self._num_units))
+        with v1.variable_scope("output_gate"):
+            output_gate = tf.sigmoid(self._linear("output_gate", [x, h_prev] + peep_new_c,
+                                                  self._num_units))
         new_h = tf.tanh(new_c) * output_gate
 
         period = v1.get_variable(
@@ -272,10 +275,12 @@ class IndyGRUCell(_ElementwiseRecurrentCell):
         gate_pre = (tf.matmul(inputs, self._gate_kernel_w)
                     + tf.tile(state, [1, 2]) * self._gate_kernel_u)
         r, u = tf.split(tf.sigmoid(tf.nn.bias_add(gate_pre, self._gate_bias)), 2, axis=1)
+        r_state = r * state  # before the matmul, and the activation before the blend: TF 1.15's op order
         candidate = tf.nn.bias_add(
-            tf.matmul(inputs, self._candidate_kernel_w) + r * state * self._candidate_kernel_u,
+            tf.matmul(inputs, self._candidate_kernel_w) + r_state * self._candidate_kernel_u,
             self._candidate_bias)
-        new_h = u * state + (1 - u) * self._activation(candidate)
+        c = self._activation(candidate)
+        new_h = u * state + (1 - u) * c
         return new_h, new_h
 
 
@@ -306,9 +311,10 @@ class IndyLSTMCell(_ElementwiseRecurrentCell):
     @tf.autograph.experimental.do_not_convert
     def call(self, inputs, state):
         c, h = state
+        one = tf.constant(1, dtype=tf.int32)  # the split axis as a tensor made first: TF 1.15's op order
         pre = tf.nn.bias_add(
             tf.matmul(inputs, self._kernel_w) + tf.tile(h, [1, 4]) * self._kernel_u, self._bias)
-        i, j, f, o = tf.split(pre, 4, axis=1)
+        i, j, f, o = tf.split(pre, 4, axis=one)
         new_c = (c * tf.sigmoid(f + tf.constant(self._forget_bias, dtype=f.dtype))
                  + tf.sigmoid(i) * self._activation(j))
         new_h = self._activation(new_c) * tf.sigmoid(o)

@@ -455,3 +455,6 @@ class CompiledWrapper(ForwardingWrapper):
                 return not _op_def_registry.get(node_def.op).is_stateful
         with _tf.xla.experimental.jit_scope(compile_ops=compile_ops):
             return self._cell(inputs, state, scope=scope)
+
+from tf1_graphs.contrib._missing import refuse_missing  # noqa: E402
+__getattr__ = refuse_missing(__name__)

@@ -5,7 +5,7 @@ constant initializer and states literal outputs; those numbers are facts about T
 are checked here (float32 graphs, as there).  Tolerance 2e-6: the numbers are printed to 6
 to 10 digits and float32 arithmetic adds ~1e-7 (observed at most 6e-7).  Where TF 1.15's
 numbers depend on its random draws (PhasedLSTMCell's periods, the Ind* recurrent weights)
-they cannot be reproduced and are not used.  Each case has a broken twin, the same cell
+they need TF 1.15's op-seed rule: test_contrib_tf115_fixes.py checks those.  Each case has a broken twin, the same cell
 with one semantic choice changed, which must miss the numbers by more than 1e-3.
 Also from those tests: GLSTMCell with one group is LSTMCell, and each of two groups is an
 LSTMCell of half the size.

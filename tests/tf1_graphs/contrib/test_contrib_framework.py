@@ -36,6 +36,15 @@ def test_arg_scope_reaches_contrib_layers(graph):
     assert "is_training" in framework.arg_scoped_arguments(tf.contrib.layers.batch_norm)
 
 
+def test_arg_scoped_arguments_are_those_with_defaults_as_in_tf115():
+    @framework.add_arg_scope
+    def func3(args, a=None, b=1, c=2):
+        return args, a, b, c
+    names = framework.arg_scoped_arguments(func3)
+    assert names == ("a", "b", "c")  # TF 1.15.5 (and its arg_scope_test): ('a', 'b', 'c')
+    assert names != ("args", "a", "b", "c")  # the twin: every argument, as we listed them before
+
+
 def test_arg_scope_errors():
     with pytest.raises(ValueError, match="_plain is not decorated with @add_arg_scope"):
         with framework.arg_scope([_plain], b=2):

@@ -90,6 +90,12 @@ def test_get_with_defaults():
         hp.get("sizes", 3)
 
 
-def test_hparam_def_protos_are_refused_in_one_line():
-    with pytest.raises(ValueError, match="no HParamDef"):
+def test_hparam_def_round_trip_and_non_protos_refused_as_in_tf115():
+    hp = make()
+    back = HParams.from_proto(hp.to_proto()).values()
+    assert back.pop("learning_rate") == 0.10000000149011612  # HParamDef's floats are float32, as in TF 1.15
+    assert back == {k: v for k, v in hp.values().items() if k != "learning_rate"}
+    with pytest.raises(AssertionError, match="hparam_def must be an HParamDef"):
         HParams(hparam_def=object())
+    with pytest.raises(ValueError, match="hparam_def and initialization values are mutually exclusive"):
+        HParams(hparam_def=hp.to_proto(), a=1)
