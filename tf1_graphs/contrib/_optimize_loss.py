@@ -2,14 +2,17 @@
 
 Builds on the v1 optimizers; adds what the contrib wrapper added around them: a
 `learning_rate` variable from a float, optimizers by name, gradient noise, per-variable
-gradient multipliers, clipping by global norm (or by a function such as
-`_adaptive_clipping.adaptive_clipping_fn`), UPDATE_OPS run before the loss, summaries.
+gradient multipliers, clipping by global norm (or by a function such as `adaptive_clipping_fn`,
+which TF 1.15 kept in this module without exporting it from `tf.contrib.layers`), UPDATE_OPS
+run before the loss, summaries.
 As in TF 1.15 the gradient noise is truncated normal, drawn in the gradient's static shape,
 the learning rate gets a summary only when a decay function makes it, and the loss is
 passed on through `with_dependencies` (ops named `control_dependency`, as programs saw).
 """
 import tensorflow as _tf
 from tensorflow.python.ops.control_flow_ops import with_dependencies as _with_dependencies
+
+from tf1_graphs.contrib._adaptive_clipping import adaptive_clipping_fn  # noqa: F401  (TF 1.15 kept it here)
 
 _v1 = _tf.compat.v1
 
