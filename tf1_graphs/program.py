@@ -45,7 +45,7 @@ inside dynamic_rnn with parallel_iterations > 1 (pass parallel_iterations=1) and
 tf.data pipelines; the order of sets of strings (set PYTHONHASHSEED); anything that reads
 the clock or the OS's randomness; and a program that reseeds with its own values.
 Op seeds follow TF 1.15's rule: where the graph is TF 1.15's op for op, a TF 1.15 run with
-the same graph seed drew the same numbers (README: Same ops, same numbers as TF 1.15).
+the same graph seed drew the same numbers (README: The same numbers as TensorFlow 1.15).
 
 --against-tf115 runs the program twice, seeded alike (--seed N, default 0): here, then under
 the real TensorFlow 1.15.5, in the same working directory (files it writes end up TF 1.15's).

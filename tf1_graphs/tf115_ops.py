@@ -11,7 +11,7 @@ so TensorFlow's own callers (get_variable's initializers, tf_keras's Dropout) bu
 What stays TF 2.21's (same op count and order, so no seed moves): `AddV2` where TF 1.15 made
 `Add`, and a few inner names (`ones_like/Shape/shape_as_tensor` for `ones_like/Shape`,
 `gradients/grad_ys_0/Const` for `gradients/grad_ys_0`).  Gradients: tf1_graphs.tf115_gradients.
-README's "Same ops, same numbers as TF 1.15" lists what else still differs.
+README's "The same numbers as TensorFlow 1.15" lists what else still differs.
 """
 import collections.abc
 import numbers
@@ -26,6 +26,8 @@ from tf_keras.src.layers.convolutional import base_conv as keras_conv
 from tf_keras.src.layers.convolutional import conv2d_transpose as keras_conv2d_transpose
 from tf_keras.src.layers.reshaping import flatten as keras_flatten
 from tf_keras.src.utils import conv_utils as keras_conv_utils
+
+from tf1_graphs._rebind import rebind
 
 TF221 = {}  # TF 2.21's own functions, by name, kept for the tests' broken twins
 
@@ -294,7 +296,6 @@ _TF115_METHODS = {
 
 def use_tf115_ops():
     """TF 1.15's builders in place of TF 2.21's, under every name they are bound to (idempotent)."""
-    from tf1_graphs._rebind import rebind
     for (cls, name), tf115 in _TF115_METHODS.items():
         TF221.setdefault("%s.%s" % (cls.__name__, name), getattr(cls, name))
         setattr(cls, name, tf115)

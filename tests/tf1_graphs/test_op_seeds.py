@@ -12,7 +12,7 @@ import pytest
 from tensorflow.python.framework import random_seed
 
 from tests.tf115 import op_seeds_graph
-from tf1_graphs import tf
+from tf1_graphs import seeding, tf
 
 GOLDEN = os.path.join(os.path.dirname(os.path.dirname(__file__)), "tf115", "goldens", "op_seeds.json")
 
@@ -36,7 +36,7 @@ def test_seeds_and_values_are_tf115s(tf115, graph_seed):
 
 def test_broken_twin_tf2_rule_differs(tf115, monkeypatch):
     """TF 2.21's own rule (a count of random ops) gives other seeds for every op without its own."""
-    monkeypatch.setattr(random_seed, "get_seed", random_seed.tf2_get_seed)
+    monkeypatch.setattr(random_seed, "get_seed", seeding.TF221_GET_SEED)
     differing = _same(op_seeds_graph.record(tf, 1), tf115["graph_seed_1"])
     assert differing == ["multinomial", "normal_first", "shuffle", "truncated_after_matmul"]
 
