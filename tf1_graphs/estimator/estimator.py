@@ -22,7 +22,7 @@ from tensorflow.python.training import evaluation as _evaluation
 from tensorflow.python.training import training_util as _training_util
 from tensorflow.python.util.function_utils import fn_args
 
-from tf1_graphs.estimator.model_fn import LOSS_METRIC_KEY, EstimatorSpec, ModeKeys
+from tf1_graphs.estimator.model_fn import LOSS_METRIC_KEY, EstimatorSpec, ModeKeys, checked_instances
 from tf1_graphs.estimator.run_config import RunConfig, TaskType, get_default_session_config
 from tf1_graphs.estimator.warm_start import warm_start_settings_from
 
@@ -97,19 +97,12 @@ def _verify_model_fn_args(model_fn, params):
 
 
 def _checked_hooks(hooks):
-    hooks = list(hooks or [])
-    for hook in hooks:
-        if not isinstance(hook, _v1.train.SessionRunHook):
-            raise TypeError(f"Hooks must be a SessionRunHook, given: {hook}")
-    return hooks
+    return checked_instances(hooks, _v1.train.SessionRunHook, "Hooks must be a SessionRunHook, given: {}", list)
 
 
 def _checked_listeners(listeners):
-    listeners = list(listeners or [])
-    for listener in listeners:
-        if not isinstance(listener, _v1.train.CheckpointSaverListener):
-            raise TypeError(f"saving_listeners must be a list of CheckpointSaverListener, given: {listener}")
-    return listeners
+    return checked_instances(listeners, _v1.train.CheckpointSaverListener,
+                             "saving_listeners must be a list of CheckpointSaverListener, given: {}", list)
 
 
 def _global_step_in(checkpoint_dir):

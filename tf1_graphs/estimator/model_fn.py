@@ -97,12 +97,18 @@ def _checked_export_outputs(export_outputs, predictions):
     return export_outputs
 
 
+def checked_instances(items, kind, message, container=tuple):
+    """`items` (None: none) as a `container` of `kind`s; else TypeError(message.format(item)),
+    each caller with TF 1.15's own wording."""
+    items = container(items or [])
+    for item in items:
+        if not isinstance(item, kind):
+            raise TypeError(message.format(item))
+    return items
+
+
 def _checked_hooks(hooks):
-    hooks = tuple(hooks or [])
-    for hook in hooks:
-        if not isinstance(hook, _v1.train.SessionRunHook):
-            raise TypeError(f"All hooks must be SessionRunHook instances, given: {hook}")
-    return hooks
+    return checked_instances(hooks, _v1.train.SessionRunHook, "All hooks must be SessionRunHook instances, given: {}")
 
 
 def _checked_metrics(eval_metric_ops):

@@ -15,6 +15,7 @@ from tensorflow.python.util.compat import as_str_any
 
 from tf1_graphs.estimator.estimator import Estimator
 from tf1_graphs.estimator.exporter import Exporter
+from tf1_graphs.estimator.model_fn import checked_instances
 
 _v1 = _tf.compat.v1
 
@@ -25,11 +26,7 @@ def _checked_input_fn(input_fn):
 
 
 def _checked_hooks(hooks):
-    hooks = tuple(hooks or [])
-    for hook in hooks:
-        if not isinstance(hook, _v1.train.SessionRunHook):
-            raise TypeError(f"All hooks must be `SessionRunHook` instances, given: {hook}")
-    return hooks
+    return checked_instances(hooks, _v1.train.SessionRunHook, "All hooks must be `SessionRunHook` instances, given: {}")
 
 
 def _checked_exporters(exporters):
