@@ -189,18 +189,19 @@ def tf115_lines(name, result, tf115):
     if {key: result.get(key, "basic") for key in settings} != settings:
         return ["", header + " was recorded; run those settings to see it beside this run."]
     lines = ["", header + ", beside this run:", "",
-             "| claim | here | TensorFlow 1.15.5 | same? |", "|---|---|---|---|"]
+             f"| claim | here | TensorFlow {tf115['tensorflow']} | same? |", "|---|---|---|---|"]
+    alike = 0
     for c in result["claims"]:
         there = recorded.get(c["id"])
         if there is None:
             cells = ("not checked there", "")
         else:
             same = there["observed"] == c["observed"] and there["verdict"] == c["verdict"]
+            alike += same
             cells = (f"{there['observed']} (**{there['verdict']}**)", "yes" if same else "no")
         lines.append("| " + " | ".join(_cell(text) for text in (
             c["id"], f"{c['observed']} (**{c['verdict']}**)", *cells)) + " |")
-    same = sum(line.endswith("| yes |") for line in lines)
-    return lines + ["", f"{same} of {len(result['claims'])} observations are the same text under both."]
+    return lines + ["", f"{alike} of {len(result['claims'])} observations are the same text under both."]
 
 
 def render(results, errors=None, tf115=None):
